@@ -35,8 +35,10 @@ class Hostlist {
   Hostlist(Hostlist&&) noexcept;
   Hostlist& operator=(Hostlist&&) noexcept;
 
-  // Parses Slurm's syntax. Errors (kInvalidHostlist) name the offending text: unbalanced
-  // brackets, a reversed range (n[5-1]), a non-numeric range, an empty entry.
+  // Parses Slurm's syntax; commas and whitespace separate entries outside brackets, and
+  // empty entries ("a,,b") are skipped as Slurm skips them. Errors (kInvalidHostlist) name
+  // the offending text: unbalanced brackets, a reversed range (n[5-1]), a non-numeric or
+  // empty range, a count past 2^64.
   static Result<Hostlist> Parse(std::string_view text);
 
   // The number of names, with duplicates counted as often as they appear; never expands.

@@ -1,0 +1,60 @@
+// The multi-call CLI: one binary, installed under every command's name. argv[0] picks
+// the command (sbatch, squeue, scontrol, ...); `drover <command> args` works too.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "cli/common/invocation.h"
+#include "cli/drover/drover.h"
+#include "cli/scontrol/scontrol.h"
+
+namespace {
+
+using drover::cli::Invocation;
+
+struct Command {
+  std::string_view name;
+  int (*run)(const Invocation&);
+};
+
+constexpr Command kCommands[] = {
+    {"drover", drover::cli::drover::Run},
+    {"scontrol", drover::cli::scontrol::Run},
+};
+
+const Command* Find(std::string_view name) {
+  for (const Command& c : kCommands) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  std::string_view self = argc > 0 ? argv[0] : "drover";
+  if (size_t slash = self.rfind('/'); slash != std::string_view::npos) {
+    self = self.substr(slash + 1);
+  }
+  int first_arg = 1;
+  const Command* command = Find(self);
+  // `drover scontrol show hostnames ...` runs scontrol as if called by that name.
+  if (command != nullptr && command->name == "drover" && argc > 1) {
+    if (const Command* sub = Find(argv[1]); sub != nullptr && sub->name != "drover") {
+      command = sub;
+      first_arg = 2;
+    }
+  }
+  if (command == nullptr) {
+    std::cerr << "drover: unknown command name '" << self << "'\n";
+    return 1;
+  }
+  Invocation invocation{std::string(command->name),
+                        std::vector<std::string>(argv + first_arg, argv + argc),
+                        drover::cli::ProcessEnvironment(), std::cout, std::cerr};
+  int code = command->run(invocation);
+  std::cout.flush();
+  return code;
+}

@@ -1,0 +1,52 @@
+#include "cli/drover/drover.h"
+
+#include <ostream>
+#include <string>
+
+#include "cli/common/version.h"
+#include "cli/drover/config_check.h"
+
+namespace drover::cli::drover {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: drover <command> [arguments]\n"
+    "\n"
+    "Commands:\n"
+    "  config check [FILE]   validate a slurm.conf (and the gres.conf and cgroup.conf\n"
+    "                        beside it) and print it in the `scontrol show config` layout;\n"
+    "                        FILE defaults to $SLURM_CONF, then /etc/slurm/slurm.conf\n"
+    "  version               print Drover's version\n"
+    "  help                  print this message\n"
+    "\n"
+    "Slurm's commands are this same binary under their own names (scontrol, ...), or\n"
+    "`drover <slurm command> [arguments]`.\n";
+
+}  // namespace
+
+int Run(const Invocation& inv) {
+  const std::vector<std::string>& args = inv.args;
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? inv.err : inv.out) << kUsage;
+    return args.empty() ? 1 : 0;
+  }
+  if (args[0] == "version" || args[0] == "--version" || args[0] == "-V") {
+    inv.out << "drover " << kDroverVersion << " (slurm " << kSlurmCompatVersion << ")\n";
+    return 0;
+  }
+  if (args[0] == "config") {
+    if (args.size() >= 2 && args[1] == "check") {
+      if (args.size() > 3) {
+        inv.err << "drover: error: config check takes at most one file\n";
+        return 1;
+      }
+      return ConfigCheck(inv, args.size() == 3 ? args[2] : std::string());
+    }
+    inv.err << "drover: error: unknown config subcommand; try `drover config check [FILE]`\n";
+    return 1;
+  }
+  inv.err << "drover: error: unknown command '" << args[0] << "'\n" << kUsage;
+  return 1;
+}
+
+}  // namespace drover::cli::drover

@@ -1,0 +1,118 @@
+#include "cli/scontrol/scontrol.h"
+
+#include <algorithm>
+#include <ostream>
+
+#include "cli/common/getopt.h"
+#include "cli/common/version.h"
+#include "cli/scontrol/hosts.h"
+
+namespace drover::cli::scontrol {
+namespace {
+
+enum OptionId { kOneliner = 1, kDetails, kQuiet, kVerbose, kVersion, kHelp, kCluster };
+
+constexpr OptionSpec kOptions[] = {
+    {"oneliner", 'o', ArgKind::kNone, kOneliner}, {"details", 'd', ArgKind::kNone, kDetails},
+    {"quiet", 'Q', ArgKind::kNone, kQuiet},       {"verbose", 'v', ArgKind::kNone, kVerbose},
+    {"version", 'V', ArgKind::kNone, kVersion},   {"help", 'h', ArgKind::kNone, kHelp},
+    {"usage", 0, ArgKind::kNone, kHelp},          {"clusters", 'M', ArgKind::kRequired, kCluster},
+};
+
+constexpr const char* kUsage =
+    "Usage: scontrol [<OPTION>] [<COMMAND>]\n"
+    "  Options:\n"
+    "     -d or --details    show more details on show commands\n"
+    "     -h or --help       print this help message\n"
+    "     -o or --oneliner   print records on a single line\n"
+    "     -Q or --quiet      do not print warning or informational messages\n"
+    "     -V or --version    print the version\n"
+    "\n"
+    "  Commands that need no controller:\n"
+    "     show hostnames [<LIST>]      expand a host list, one name a line\n"
+    "     show hostlist <LIST>         compress names into a host list\n"
+    "     show hostlistsorted <LIST>   the same, sorted and without duplicates\n"
+    "     version                      print the version\n";
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Slurm accepts any unique prefix of a keyword ("show host" is ambiguous, "sh" is show).
+bool Matches(const std::string& typed, std::string_view keyword, size_t min_len) {
+  return typed.size() >= min_len && keyword.starts_with(typed);
+}
+
+// What `scontrol show X` asks the controller for, and how Slurm names the failed call.
+std::string_view LoadCallFor(const std::string& entity) {
+  if (Matches(entity, "jobs", 1)) return "slurm_load_jobs";
+  if (Matches(entity, "nodes", 1)) return "slurm_load_node";
+  if (Matches(entity, "partitions", 1)) return "slurm_load_partitions";
+  if (Matches(entity, "config", 1)) return "slurm_load_ctl_conf";
+  if (Matches(entity, "reservations", 1)) return "slurm_load_reservations";
+  if (Matches(entity, "steps", 2)) return "slurm_get_job_steps";
+  return {};
+}
+
+int Show(const Invocation& inv, std::vector<std::string> words) {
+  if (words.empty()) {
+    inv.err << "scontrol: error: too few arguments for keyword:show\n";
+    return 1;
+  }
+  std::string entity = Lower(words.front());
+  words.erase(words.begin());
+  if (entity == "hostnames") return ShowHostnames(inv, words);
+  if (entity == "hostlist") return ShowHostlist(inv, words, /*sorted=*/false);
+  if (entity == "hostlistsorted") return ShowHostlist(inv, words, /*sorted=*/true);
+  if (std::string_view call = LoadCallFor(entity); !call.empty()) {
+    // The controller is reached through the client library; with none to reach, the
+    // message is Slurm's for a controller that does not answer.
+    inv.err << call << " error: " << ErrorText(ErrorCode::kUnavailable) << "\n";
+    return 1;
+  }
+  inv.err << "scontrol: error: invalid entity:" << entity << " for keyword:show\n";
+  return 1;
+}
+
+}  // namespace
+
+int Run(const Invocation& inv) {
+  Result<ParsedArgs> parsed = ParseArgs(inv.args, kOptions, Permute::kStopAtFirst);
+  if (!parsed) {
+    inv.err << "scontrol: " << parsed.error().message() << "\n"
+            << "Try \"scontrol --help\" for more information\n";
+    return 1;
+  }
+  for (const ParsedOption& option : parsed->options) {
+    if (option.id == kVersion) {
+      inv.out << "slurm " << kSlurmCompatVersion << "\n";
+      return 0;
+    }
+    if (option.id == kHelp) {
+      inv.out << kUsage;
+      return 0;
+    }
+  }
+  std::vector<std::string> words = parsed->positionals;
+  if (words.empty()) {
+    inv.err << "scontrol: error: no command given; the interactive prompt is not offered, "
+               "pass a command (see scontrol --help)\n";
+    return 1;
+  }
+  std::string command = Lower(words.front());
+  words.erase(words.begin());
+  if (Matches(command, "show", 2)) return Show(inv, std::move(words));
+  if (Matches(command, "version", 2)) {
+    inv.out << "slurm " << kSlurmCompatVersion << "\n";
+    return 0;
+  }
+  if (Matches(command, "help", 1)) {
+    inv.out << kUsage;
+    return 0;
+  }
+  inv.err << "invalid keyword: " << command << "\n";
+  return 1;
+}
+
+}  // namespace drover::cli::scontrol
