@@ -5,9 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "cli/common/client_factory.h"
 #include "cli/common/invocation.h"
 #include "cli/drover/drover.h"
+#include "cli/sbatch/sbatch.h"
 #include "cli/scontrol/scontrol.h"
+#include "cli/sinfo/sinfo.h"
+#include "cli/squeue/squeue.h"
 
 namespace {
 
@@ -18,9 +22,46 @@ struct Command {
   int (*run)(const Invocation&);
 };
 
+// Commands that talk to the controller get their client here; an unreachable controller
+// still lets them parse options and print --help, as Slurm's commands do.
+int RunSbatch(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::sbatch::Run(invocation, *unreachable);
+  }
+  return drover::cli::sbatch::Run(invocation, **client);
+}
+
+int RunSqueue(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::squeue::Run(invocation, *unreachable);
+  }
+  return drover::cli::squeue::Run(invocation, **client);
+}
+
+int RunSinfo(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::sinfo::Run(invocation, *unreachable);
+  }
+  return drover::cli::sinfo::Run(invocation, **client);
+}
+
+// scontrol makes its client only for the subcommands that need the controller.
+int RunScontrol(const Invocation& invocation) {
+  return drover::cli::scontrol::Run(invocation, drover::cli::MakeControllerClient);
+}
+
 constexpr Command kCommands[] = {
     {"drover", drover::cli::drover::Run},
-    {"scontrol", drover::cli::scontrol::Run},
+    {"scontrol", RunScontrol},
+    {"squeue", RunSqueue},
+    {"sinfo", RunSinfo},
+    {"sbatch", RunSbatch},
 };
 
 const Command* Find(std::string_view name) {

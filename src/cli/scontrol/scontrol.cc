@@ -6,6 +6,7 @@
 #include "cli/common/getopt.h"
 #include "cli/common/version.h"
 #include "cli/scontrol/hosts.h"
+#include "cli/scontrol/show.h"
 
 namespace drover::cli::scontrol {
 namespace {
@@ -32,7 +33,14 @@ constexpr const char* kUsage =
     "     show hostnames [<LIST>]      expand a host list, one name a line\n"
     "     show hostlist <LIST>         compress names into a host list\n"
     "     show hostlistsorted <LIST>   the same, sorted and without duplicates\n"
-    "     version                      print the version\n";
+    "     version                      print the version\n"
+    "\n"
+    "  Commands that ask the controller:\n"
+    "     show job [<ID>]              jobs (-d: per node detail)\n"
+    "     show node [<NAME>]           nodes\n"
+    "     show partition [<NAME>]      partitions\n"
+    "     show config                  the running configuration\n"
+    "     ping                         whether the controller answers\n";
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -55,7 +63,20 @@ std::string_view LoadCallFor(const std::string& entity) {
   return {};
 }
 
-int Show(const Invocation& inv, std::vector<std::string> words) {
+// The client for a controller-backed subcommand, or the error in Slurm's words for `call`.
+std::unique_ptr<client::ControllerClient> Connect(const Invocation& inv,
+                                                  const ClientFactory& make_client,
+                                                  std::string_view call) {
+  Result<std::unique_ptr<client::ControllerClient>> client = make_client(inv.env);
+  if (!client) {
+    inv.err << call << " error: " << client.error().message() << "\n";
+    return nullptr;
+  }
+  return std::move(*client);
+}
+
+int Show(const Invocation& inv, std::vector<std::string> words, const ClientFactory& make_client,
+         const ShowOptions& options) {
   if (words.empty()) {
     inv.err << "scontrol: error: too few arguments for keyword:show\n";
     return 1;
@@ -66,10 +87,18 @@ int Show(const Invocation& inv, std::vector<std::string> words) {
   if (entity == "hostlist") return ShowHostlist(inv, words, /*sorted=*/false);
   if (entity == "hostlistsorted") return ShowHostlist(inv, words, /*sorted=*/true);
   if (std::string_view call = LoadCallFor(entity); !call.empty()) {
-    // The controller is reached through the client library; with none to reach, the
-    // message is Slurm's for a controller that does not answer.
-    inv.err << call << " error: " << ErrorText(ErrorCode::kUnavailable) << "\n";
-    return 1;
+    bool served = Matches(entity, "jobs", 1) || Matches(entity, "nodes", 1) ||
+                  Matches(entity, "partitions", 1) || Matches(entity, "config", 1);
+    if (!served) {
+      inv.err << call << " error: " << ErrorText(ErrorCode::kNotSupported) << "\n";
+      return 1;
+    }
+    std::unique_ptr<client::ControllerClient> client = Connect(inv, make_client, call);
+    if (client == nullptr) return 1;
+    if (Matches(entity, "jobs", 1)) return ShowJobs(inv, *client, words, options);
+    if (Matches(entity, "nodes", 1)) return ShowNodes(inv, *client, words, options);
+    if (Matches(entity, "partitions", 1)) return ShowPartitions(inv, *client, words, options);
+    return ShowConfig(inv, *client);
   }
   inv.err << "scontrol: error: invalid entity:" << entity << " for keyword:show\n";
   return 1;
@@ -77,14 +106,17 @@ int Show(const Invocation& inv, std::vector<std::string> words) {
 
 }  // namespace
 
-int Run(const Invocation& inv) {
+int Run(const Invocation& inv, const ClientFactory& make_client) {
   Result<ParsedArgs> parsed = ParseArgs(inv.args, kOptions, Permute::kStopAtFirst);
   if (!parsed) {
     inv.err << "scontrol: " << parsed.error().message() << "\n"
             << "Try \"scontrol --help\" for more information\n";
     return 1;
   }
+  ShowOptions show_options;
   for (const ParsedOption& option : parsed->options) {
+    if (option.id == kOneliner) show_options.one_liner = true;
+    if (option.id == kDetails) show_options.details = true;
     if (option.id == kVersion) {
       inv.out << "slurm " << kSlurmCompatVersion << "\n";
       return 0;
@@ -102,7 +134,12 @@ int Run(const Invocation& inv) {
   }
   std::string command = Lower(words.front());
   words.erase(words.begin());
-  if (Matches(command, "show", 2)) return Show(inv, std::move(words));
+  if (Matches(command, "show", 2)) return Show(inv, std::move(words), make_client, show_options);
+  if (Matches(command, "ping", 2)) {
+    std::unique_ptr<client::ControllerClient> client = Connect(inv, make_client, "slurm_ping");
+    if (client == nullptr) return 1;
+    return Ping(inv, *client);
+  }
   if (Matches(command, "version", 2)) {
     inv.out << "slurm " << kSlurmCompatVersion << "\n";
     return 0;

@@ -5,11 +5,21 @@
 // controller.
 #pragma once
 
+#include <functional>
+#include <memory>
+
+#include "base/result.h"
 #include "cli/common/invocation.h"
+#include "client/controller_client.h"
 
 namespace drover::cli::scontrol {
 
+// Makes the controller client; called only by subcommands that need the controller, so
+// the host list helpers work with none. The multi-call binary passes MakeControllerClient.
+using ClientFactory =
+    std::function<Result<std::unique_ptr<client::ControllerClient>>(const Environment&)>;
+
 // Returns the process exit code.
-int Run(const Invocation& invocation);
+int Run(const Invocation& invocation, const ClientFactory& make_client);
 
 }  // namespace drover::cli::scontrol

@@ -1,0 +1,110 @@
+// JobSpec and Job: what a submission asks for, and the controller's record of a job.
+//
+// JobSpec is what sbatch sends (its options and #SBATCH lines, resolved by the CLI): a
+// plain struct, immutable once the controller accepts it, shared by every version of
+// the job's record. Job is one version of the controller's record: state, reason,
+// priority, times, allocation. The engine never changes a Job in place once published;
+// it copies, changes the copy and swaps the pointer (so readers of a snapshot see a
+// consistent record without locks).
+//
+// Thread-safety: plain values; a published `shared_ptr<const Job>` may be read anywhere.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/duration.h"
+#include "core/allocation.h"
+#include "core/exit_code.h"
+#include "core/job_state.h"
+#include "core/pending_reason.h"
+
+namespace drover {
+
+using JobId = uint32_t;
+
+// --open-mode; kDefault follows JobFileAppend.
+enum class OpenMode : uint8_t { kDefault, kTruncate, kAppend };
+// Who holds a job: scontrol uhold / sbatch -H (user), scontrol hold by an operator (admin).
+enum class HoldKind : uint8_t { kNone, kUser, kAdmin };
+
+struct JobSpec {
+  std::string name;  // --job-name; the script's name when not given
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::string user_name;
+  std::vector<std::string> partitions;  // -p a,b; empty: the default partition
+
+  uint32_t min_nodes = 0;                   // -N min; 0: not given (1)
+  uint32_t max_nodes = 0;                   // -N min-max; 0: not given (no upper bound)
+  uint32_t ntasks = 0;                      // -n; 0: not given (one per node)
+  uint32_t cpus_per_task = 1;               // -c
+  uint32_t ntasks_per_node = 0;             // --ntasks-per-node; 0: not given
+  std::optional<uint64_t> mem_per_node_mb;  // --mem; 0 means all of each node's memory
+  std::optional<uint64_t> mem_per_cpu_mb;   // --mem-per-cpu
+  std::optional<Duration> time_limit;       // -t; unset: partition DefaultTime, else MaxTime
+
+  std::string nodelist;  // -w, hostlist text
+  std::string exclude;   // -x, hostlist text
+  bool exclusive = false;
+  bool oversubscribe = false;   // -s / --oversubscribe
+  bool hold = false;            // -H: submitted held by the user
+  std::optional<bool> requeue;  // --requeue / --no-requeue; unset: JobRequeue
+  std::optional<TimePoint> begin_time;
+
+  std::string account, qos, comment;
+  std::string gres;  // --gres text, kept for later
+  std::string work_dir;
+  std::string std_out, std_err, std_in;  // patterns (%j, %x, ...)
+  OpenMode open_mode = OpenMode::kDefault;
+  std::string signal;  // --signal text ("USR1@60")
+  int32_t nice = 0;
+  std::vector<std::string> environment;  // "K=V"
+  std::string script;
+  std::vector<std::string> argv;
+  std::string dependency;  // text, evaluated later
+
+  friend bool operator==(const JobSpec&, const JobSpec&) = default;
+};
+
+struct Job {
+  JobId id = 0;
+  std::shared_ptr<const JobSpec> spec;  // never null for a live record
+  // The submission order, increasing across restarts; orders equal priorities.
+  uint64_t submit_seq = 0;
+
+  JobState state = JobState::kPending;
+  PendingReason reason = PendingReason::kNone;
+  HoldKind hold = HoldKind::kNone;
+  uint32_t priority = 0;  // 0 while held, as Slurm shows it
+
+  std::string partition;  // where it runs or would run first (Partition=)
+  Duration time_limit;    // resolved against the partition at submission / update
+  // Updates that override the spec (scontrol update), kept beside it so the spec stays
+  // shared between versions.
+  std::string name;        // the current name (spec name or updated)
+  uint32_t min_nodes = 1;  // current node count request
+  uint32_t max_nodes = 0;  // 0: unbounded
+  int32_t nice = 0;
+
+  TimePoint submit_time{}, eligible_time{}, start_time{}, end_time{};
+  Allocation alloc;
+  ExitCode exit_code;
+  uint32_t restarts = 0;
+
+  bool requeue_allowed(bool job_requeue_default) const {
+    return spec->requeue.value_or(job_requeue_default);
+  }
+};
+
+// The job's partitions in the spec, or `default_partition` when it names none.
+std::vector<std::string> JobPartitions(const JobSpec& spec, const std::string& default_partition);
+
+// Tasks the job starts: ntasks, or nodes x ntasks-per-node, or one per node.
+uint32_t EffectiveTasks(const JobSpec& spec, uint32_t min_nodes);
+
+}  // namespace drover

@@ -1,0 +1,61 @@
+#include "core/node.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace drover {
+namespace {
+
+std::string_view BaseName(const Node& n) {
+  switch (n.base) {
+    case NodeBaseState::kUnknown:
+      return "UNKNOWN";
+    case NodeBaseState::kDown:
+      return "DOWN";
+    case NodeBaseState::kFuture:
+      return "FUTURE";
+    case NodeBaseState::kIdle:
+      break;
+  }
+  if (n.alloc_cpus == 0 && n.running_jobs == 0) return "IDLE";
+  return n.alloc_cpus >= n.res.cpus ? "ALLOCATED" : "MIXED";
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string NodeStateLong(const Node& node) {
+  std::string s(BaseName(node));
+  if (node.drain) s += "+DRAIN";
+  if (node.not_responding) s += "+NOT_RESPONDING";
+  return s;
+}
+
+std::string NodeStateSinfo(const Node& node) {
+  std::string s;
+  std::string_view base = BaseName(node);
+  if (node.drain && node.base != NodeBaseState::kDown) {
+    s = (base == "IDLE" || base == "UNKNOWN") ? "drained" : "draining";
+  } else {
+    s = Lower(base);
+  }
+  if (node.not_responding) s += "*";
+  return s;
+}
+
+Result<NodeStateUpdate> ParseNodeStateUpdate(std::string_view text) {
+  std::string t = Lower(text);
+  if (t == "drain") return NodeStateUpdate::kDrain;
+  if (t == "resume") return NodeStateUpdate::kResume;
+  if (t == "down") return NodeStateUpdate::kDown;
+  if (t == "idle") return NodeStateUpdate::kIdle;
+  if (t == "undrain") return NodeStateUpdate::kUndrain;
+  return Error(ErrorCode::kInvalidNodeState, "Invalid node state specified: " + std::string(text));
+}
+
+}  // namespace drover

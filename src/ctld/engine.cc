@@ -1,0 +1,253 @@
+// Engine core: installing job and node versions, the ledger, ids, publishing.
+#include "ctld/engine.h"
+
+#include <algorithm>
+
+#include "base/hostlist.h"
+
+namespace drover::ctld {
+
+Engine::Engine(std::shared_ptr<const config::SlurmConfig> config, EngineOptions options)
+    : options_(options) {
+  Status s = Configure(std::move(config));
+  if (!s) log_.Error("initial configuration: {}", s.error().ToString());
+}
+
+Engine::~Engine() = default;
+
+const Job* Engine::FindJob(JobId id) const {
+  auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : it->second.job.get();
+}
+
+int32_t Engine::NodeIndex(std::string_view name) const {
+  auto it = node_index_.find(std::string(name));
+  return it == node_index_.end() ? -1 : static_cast<int32_t>(it->second);
+}
+
+int32_t Engine::PartitionIndex(std::string_view name) const {
+  for (size_t i = 0; i < partitions_.size(); ++i)
+    if (partitions_[i].name == name) return static_cast<int32_t>(i);
+  return -1;
+}
+
+TimePoint Engine::Deadline(const Job& job) {
+  if (job.time_limit.infinite()) return TimePoint::max();
+  return job.start_time + std::chrono::seconds(job.time_limit.seconds());
+}
+
+Duration Engine::OverTime() const {
+  return config_->over_time_limit.infinite() ? Duration() : config_->over_time_limit;
+}
+
+JobId Engine::NextId(JobId id) const {
+  JobId first = std::max<uint32_t>(config_->first_job_id, 1);
+  JobId max = config_->max_job_id == 0 ? 0x03ff0000u : config_->max_job_id;
+  return (id >= max || id < first) ? first : id + 1;
+}
+
+Result<JobId> Engine::AllocateJobId() {
+  JobId first = std::max<uint32_t>(config_->first_job_id, 1);
+  JobId max = config_->max_job_id == 0 ? 0x03ff0000u : config_->max_job_id;
+  JobId id = (next_job_id_ < first || next_job_id_ > max) ? first : next_job_id_;
+  // After wrapping, skip ids still held by jobs in memory.
+  for (uint64_t tries = 0; jobs_.count(id); ++tries) {
+    if (tries > uint64_t{max - first}) {
+      return Error(ErrorCode::kDuplicateJobId, "no free job id between FirstJobId and MaxJobId");
+    }
+    id = NextId(id);
+  }
+  return id;
+}
+
+void Engine::Resolve(JobEntry& e) const {
+  const Job& job = *e.job;
+  e.parts.clear();
+  e.required.clear();
+  e.excluded.clear();
+  e.unknown_required = false;
+  for (const auto& p : JobPartitions(*job.spec, config_->default_partition)) {
+    int32_t i = PartitionIndex(p);
+    if (i >= 0) e.parts.push_back(static_cast<uint16_t>(i));
+  }
+  // An updated Partition= replaces the spec's list.
+  if (!job.partition.empty() && !e.parts.empty() &&
+      partitions_[e.parts.front()].name != job.partition) {
+    int32_t i = PartitionIndex(job.partition);
+    if (i >= 0) e.parts = {static_cast<uint16_t>(i)};
+  }
+  auto resolve = [&](const std::string& text, std::vector<uint32_t>& out, bool required) {
+    if (text.empty()) return;
+    auto hl = Hostlist::Parse(text);
+    if (!hl) {
+      e.unknown_required |= required;
+      return;
+    }
+    auto names = hl->Expand();
+    if (!names) return;
+    for (const auto& n : *names) {
+      int32_t i = NodeIndex(n);
+      if (i >= 0) {
+        out.push_back(static_cast<uint32_t>(i));
+      } else if (required) {
+        e.unknown_required = true;
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  };
+  resolve(job.spec->nodelist, e.required, true);
+  resolve(job.spec->exclude, e.excluded, false);
+}
+
+void Engine::BookOnNodes(const Job& job, bool book) {
+  for (const auto& a : job.alloc.nodes) {
+    int32_t idx = NodeIndex(a.node);
+    if (idx < 0) continue;
+    NodeAllocation na = a;
+    na.node_index = static_cast<uint32_t>(idx);
+    if (book) {
+      if (Status s = ledger_.Book(na); !s) {
+        log_.Warn("JobId={} allocation on {} does not fit the ledger: {}", job.id, a.node,
+                  s.error().ToString());
+      }
+    } else {
+      ledger_.Release(na);
+    }
+    auto node = std::make_shared<Node>(*nodes_[idx]);
+    node->alloc_cpus = ledger_.alloc_cpus(idx);
+    node->alloc_mem_mb = ledger_.alloc_mem_mb(idx);
+    node->running_jobs = ledger_.jobs(idx);
+    nodes_[idx] = std::move(node);
+  }
+}
+
+void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
+  const JobId id = job->id;
+  auto it = jobs_.find(id);
+  if (it != jobs_.end()) {
+    const Job& old = *it->second.job;
+    if (HoldsAllocation(old.state)) {
+      BookOnNodes(old, false);
+      deadlines_.erase({Deadline(old), id});
+      sched_dirty_ = true;
+    }
+    if (IsPending(old.state)) pending_.erase({old.priority, old.submit_seq, id});
+  } else {
+    it = jobs_.emplace(id, JobEntry{}).first;
+    chunks_list_dirty_ = true;
+  }
+  JobEntry& e = it->second;
+  bool resolve = !e.job || e.job->partition != job->partition;
+  e.job = job;
+  if (resolve) Resolve(e);
+  if (HoldsAllocation(job->state)) {
+    BookOnNodes(*job, true);
+    if (!job->time_limit.infinite()) deadlines_.insert({Deadline(*job), id});
+  }
+  if (IsPending(job->state)) {
+    pending_.insert({job->priority, job->submit_seq, id});
+  }
+  if (submitted) {
+    next_job_id_ = NextId(id);
+    next_submit_seq_ = std::max(next_submit_seq_, job->submit_seq + 1);
+    sched_dirty_ = true;
+  }
+  // Snapshot chunk.
+  uint32_t c = id / ClusterSnapshot::kChunk;
+  JobChunk& chunk = chunks_[c];
+  auto pos = std::lower_bound(chunk.begin(), chunk.end(), id,
+                              [](const auto& j, JobId v) { return j->id < v; });
+  if (pos != chunk.end() && (*pos)->id == id) {
+    *pos = std::move(job);
+  } else {
+    chunk.insert(pos, std::move(job));
+  }
+  dirty_chunks_.insert(c);
+}
+
+void Engine::Commit(std::shared_ptr<const Job> job, bool submitted) {
+  records_.push_back(EncodeRecord(JobRecord{submitted, submitted, job}));
+  Install(std::move(job), submitted);
+  sched_dirty_ = true;  // any logged change may let a job start (or stop one)
+}
+
+NodeRecord Engine::ToRecord(const Node& n) const {
+  return NodeRecord{
+      n.name, n.base, n.drain, n.down_cause, n.reason, n.reason_uid, ToEpoch(n.reason_time)};
+}
+
+void Engine::AmendNode(uint32_t index, std::shared_ptr<const Node> node) {
+  ledger_.SetSchedulable(index, node->Schedulable());
+  if (node->Schedulable() != nodes_[index]->Schedulable()) sched_dirty_ = true;
+  nodes_[index] = std::move(node);
+}
+
+void Engine::CommitNode(uint32_t index, std::shared_ptr<const Node> node) {
+  NodeRecord before = ToRecord(*nodes_[index]);
+  NodeRecord after = ToRecord(*node);
+  if (before.base != after.base || before.drain != after.drain ||
+      before.down_cause != after.down_cause || before.reason != after.reason) {
+    records_.push_back(EncodeRecord(after));
+  }
+  AmendNode(index, std::move(node));
+}
+
+void Engine::ApplyNodeRecord(const NodeRecord& rec) {
+  int32_t idx = NodeIndex(rec.name);
+  if (idx < 0) return;  // a node no longer in slurm.conf
+  auto node = std::make_shared<Node>(*nodes_[idx]);
+  node->base = rec.base;
+  node->drain = rec.drain;
+  node->down_cause = rec.down_cause;
+  node->reason = rec.reason;
+  node->reason_uid = rec.reason_uid;
+  node->reason_time = FromEpoch(rec.reason_time);
+  AmendNode(static_cast<uint32_t>(idx), std::move(node));
+}
+
+void Engine::RebuildLedger() {
+  ledger_ = sched::ResourceLedger(select_->defaults().track_memory);
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = *nodes_[i];
+    ledger_.SetNode(i, {n.res.cpus, n.res.threads_per_core, n.res.real_memory_mb}, n.Schedulable());
+    auto copy = std::make_shared<Node>(n);
+    copy->alloc_cpus = 0;
+    copy->alloc_mem_mb = 0;
+    copy->running_jobs = 0;
+    nodes_[i] = std::move(copy);
+  }
+  for (const auto& [id, e] : jobs_) {
+    if (HoldsAllocation(e.job->state)) BookOnNodes(*e.job, true);
+  }
+}
+
+std::shared_ptr<const ClusterSnapshot> Engine::Publish(uint64_t log_seq, TimePoint now) {
+  for (uint32_t c : dirty_chunks_) {
+    auto it = chunks_.find(c);
+    if (it == chunks_.end() || it->second.empty()) {
+      published_chunks_.erase(c);
+    } else {
+      published_chunks_[c] = std::make_shared<const JobChunk>(it->second);
+    }
+  }
+  if (!dirty_chunks_.empty() || chunks_list_dirty_ || !published_chunk_list_) {
+    auto list = std::make_shared<std::vector<std::shared_ptr<const JobChunk>>>();
+    list->reserve(published_chunks_.size());
+    for (const auto& [c, chunk] : published_chunks_) list->push_back(chunk);
+    published_chunk_list_ = std::move(list);
+  }
+  dirty_chunks_.clear();
+  chunks_list_dirty_ = false;
+  auto snap = std::make_shared<ClusterSnapshot>();
+  snap->log_seq = log_seq;
+  snap->published = now;
+  snap->config = config_;
+  snap->job_chunks = published_chunk_list_;
+  snap->job_count = jobs_.size();
+  snap->nodes = nodes_;
+  snap->partitions = published_partitions_;
+  return snap;
+}
+
+}  // namespace drover::ctld

@@ -1,0 +1,197 @@
+// Engine: the controller's state and every rule that changes it. Owned by Controller and
+// used only on its engine thread (or, before that thread starts, by recovery).
+//
+// Each command validates against the state, then changes it through Commit(), which both
+// applies a record (records.h) and queues it for the next log batch; side effects on
+// nodes (launch, signal, terminate) queue as Effects that the Controller runs only once
+// the batch is durable. Replay applies the same records through Apply(). Changes that
+// need not survive a restart (pending reasons, heartbeats, counters on node records) are
+// Amend()ed: applied and published, not logged; they are recomputed after recovery.
+//
+// Thread-safety: none; one thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/log.h"
+#include "config/slurm_conf.h"
+#include "core/job.h"
+#include "core/node.h"
+#include "core/partition.h"
+#include "ctld/cluster_snapshot.h"
+#include "ctld/identity.h"
+#include "ctld/records.h"
+#include "sched/ledger.h"
+#include "sched/policies.h"
+
+namespace drover::ctld {
+
+// scontrol update JobId=: each field only when given.
+struct JobUpdate {
+  std::optional<Duration> time_limit;
+  std::optional<std::string> partition;
+  std::optional<uint32_t> min_nodes, max_nodes;  // NumNodes=min[-max]
+  std::optional<int32_t> nice;
+  std::optional<std::string> name;
+};
+
+// scontrol update NodeName=.
+struct NodeUpdate {
+  std::string nodes;  // hostlist
+  std::optional<NodeStateUpdate> state;
+  std::string reason;
+};
+
+// What a node daemon says when it (re)registers.
+struct NodeRegistration {
+  std::string name;
+  std::vector<JobId> running_jobs;
+  TimePoint boot_time{};
+};
+
+struct Effect {
+  enum class Kind : uint8_t { kLaunch, kSignal, kTerminate } kind;
+  std::string node;
+  JobId job = 0;
+  int signal = 0;
+  std::shared_ptr<const Job> record;  // for kLaunch
+};
+
+struct EngineOptions {
+  uint32_t slurm_user_uid = 0;
+  // Seconds a requeued job waits before it is eligible again (Slurm: credential expiry
+  // 120 s + 1), so a relaunch never reuses a live credential.
+  int64_t requeue_delay_s = 121;
+};
+
+class Engine {
+ public:
+  Engine(std::shared_ptr<const config::SlurmConfig> config, EngineOptions options);
+  ~Engine();
+
+  // Configuration (engine_config.cc). Reconfigure keeps every job and node state.
+  Status Configure(std::shared_ptr<const config::SlurmConfig> config);
+
+  // Jobs (job_submit.cc, job_control.cc).
+  Result<JobId> Submit(JobSpec spec, const Identity& who, TimePoint now);
+  Status Cancel(JobId id, const Identity& who, TimePoint now);
+  Status Signal(JobId id, int signal, const Identity& who);
+  Status Hold(JobId id, bool user_hold, const Identity& who, TimePoint now);
+  Status Release(JobId id, const Identity& who, TimePoint now);
+  Status Requeue(JobId id, bool hold, const Identity& who, TimePoint now);
+  Status UpdateJob(JobId id, const JobUpdate& update, const Identity& who, TimePoint now);
+
+  // Nodes (node_events.cc).
+  Status RegisterNode(const NodeRegistration& reg, TimePoint now);
+  Status Heartbeat(const std::string& node, TimePoint now);
+  Status JobComplete(const std::string& node, JobId id, int wait_status, TimePoint now);
+  Status UpdateNode(const NodeUpdate& update, const Identity& who, TimePoint now);
+
+  // Timers: time limits, node liveness (node_events.cc).
+  void Tick(TimePoint now);
+  // Runs a scheduling pass when anything changed since the last (scheduling.cc).
+  void Schedule(TimePoint now);
+
+  // Recovery (recovery.cc).
+  std::string EncodeSnapshot() const;
+  Status LoadSnapshot(std::string_view snapshot);
+  Status ReplayRecord(std::string_view payload);
+  // After replay: nodes wait for registration from `now`; running jobs keep their nodes.
+  void FinishRecovery(TimePoint now);
+
+  // Batch plumbing for the Controller.
+  std::vector<std::string> TakeRecords() { return std::exchange(records_, {}); }
+  std::vector<Effect> TakeEffects() { return std::exchange(effects_, {}); }
+  std::shared_ptr<const ClusterSnapshot> Publish(uint64_t log_seq, TimePoint now);
+
+  bool IsPrivileged(const Identity& who) const {
+    return who.uid == 0 || who.uid == options_.slurm_user_uid;
+  }
+  size_t job_count() const { return jobs_.size(); }
+
+ private:
+  struct JobEntry {
+    std::shared_ptr<const Job> job;
+    std::vector<uint16_t> parts;  // resolved partitions
+    std::vector<uint32_t> required, excluded;
+    bool unknown_required = false;
+  };
+  struct PendingKey {
+    uint32_t priority;
+    uint64_t seq;
+    JobId id;
+    friend bool operator<(const PendingKey& a, const PendingKey& b) {
+      if (a.priority != b.priority) return a.priority > b.priority;
+      if (a.seq != b.seq) return a.seq < b.seq;
+      return a.id < b.id;
+    }
+  };
+
+  // Installs a new version of a job: ledger, node counters, queues, snapshot chunks.
+  void Install(std::shared_ptr<const Job> job, bool submitted);
+  void Commit(std::shared_ptr<const Job> job, bool submitted = false);
+  void Amend(std::shared_ptr<const Job> job) { Install(std::move(job), false); }
+  void CommitNode(uint32_t index, std::shared_ptr<const Node> node);
+  void AmendNode(uint32_t index, std::shared_ptr<const Node> node);
+  NodeRecord ToRecord(const Node& n) const;
+  void ApplyNodeRecord(const NodeRecord& rec);
+  void Resolve(JobEntry& entry) const;
+  void RebuildLedger();
+  void BookOnNodes(const Job& job, bool book);
+
+  const Job* FindJob(JobId id) const;
+  Status CheckOwner(const Job& job, const Identity& who) const;
+  uint32_t ComputePriority(const Job& job) const;
+  // Ends a job that holds nodes (or is pending) in `state`, terminating it on its nodes.
+  void EndJob(const Job& job, JobState state, PendingReason reason, ExitCode code, TimePoint now,
+              bool terminate);
+  // A node failed under `job`: requeue it when allowed, else NODE_FAIL.
+  void FailJobOnNode(const Job& job, TimePoint now);
+  void RequeueJob(const Job& job, HoldKind hold, TimePoint now, bool terminate);
+  void SetNodeDown(uint32_t index, DownCause cause, std::string reason, uint32_t uid,
+                   TimePoint now);
+  int32_t NodeIndex(std::string_view name) const;
+  int32_t PartitionIndex(std::string_view name) const;
+  Result<JobId> AllocateJobId();
+  JobId NextId(JobId id) const;
+  Duration OverTime() const;
+  static TimePoint Deadline(const Job& job);  // start + time limit
+
+  log::Logger log_{"engine"};
+  EngineOptions options_;
+  std::shared_ptr<const config::SlurmConfig> config_;
+  std::unique_ptr<sched::PriorityPolicy> priority_;
+  std::unique_ptr<sched::SelectPolicy> select_;
+
+  std::vector<std::shared_ptr<const Node>> nodes_;
+  std::unordered_map<std::string, uint32_t> node_index_;
+  std::vector<Partition> partitions_;
+  std::shared_ptr<const std::vector<Partition>> published_partitions_;
+  sched::ResourceLedger ledger_;
+
+  std::unordered_map<JobId, JobEntry> jobs_;
+  std::set<PendingKey> pending_;
+  std::set<std::pair<TimePoint, JobId>> deadlines_;  // running jobs' start + limit
+  // Snapshot chunks: chunk number -> jobs sorted by id; dirty chunks are republished.
+  std::map<uint32_t, JobChunk> chunks_;
+  std::map<uint32_t, std::shared_ptr<const JobChunk>> published_chunks_;
+  std::set<uint32_t> dirty_chunks_;
+  bool chunks_list_dirty_ = true;
+  std::shared_ptr<const std::vector<std::shared_ptr<const JobChunk>>> published_chunk_list_;
+
+  JobId next_job_id_ = 1;
+  uint64_t next_submit_seq_ = 1;
+  bool sched_dirty_ = true;
+  TimePoint last_node_check_{};
+  TimePoint next_begin_ = TimePoint::max();  // earliest BeginTime among pending jobs
+
+  std::vector<std::string> records_;
+  std::vector<Effect> effects_;
+};
+
+}  // namespace drover::ctld

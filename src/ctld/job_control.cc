@@ -1,0 +1,168 @@
+// Job control: cancel, signal, hold/release, requeue, scontrol update job, and the state
+// changes they share with node events (EndJob, RequeueJob, FailJobOnNode).
+#include "ctld/engine.h"
+
+namespace drover::ctld {
+
+Status Engine::CheckOwner(const Job& job, const Identity& who) const {
+  if (job.spec->uid == who.uid || IsPrivileged(who)) return Ok();
+  return Error(ErrorCode::kAccessDenied, std::string(ErrorText(ErrorCode::kAccessDenied)),
+               "job " + std::to_string(job.id));
+}
+
+void Engine::EndJob(const Job& job, JobState state, PendingReason reason, ExitCode code,
+                    TimePoint now, bool terminate) {
+  if (terminate && HoldsAllocation(job.state)) {
+    for (const auto& a : job.alloc.nodes)
+      effects_.push_back({Effect::Kind::kTerminate, a.node, job.id, 0, nullptr});
+  }
+  auto next = std::make_shared<Job>(job);
+  next->state = state;
+  next->reason = reason;
+  next->exit_code = code;
+  next->end_time = now;
+  if (job.state == JobState::kPending) next->start_time = now;
+  log_.Info("JobId={} JobState={} Reason={}", job.id, JobStateName(state),
+            PendingReasonName(reason));
+  Commit(std::move(next));
+}
+
+void Engine::RequeueJob(const Job& job, HoldKind hold, TimePoint now, bool terminate) {
+  if (terminate && HoldsAllocation(job.state)) {
+    for (const auto& a : job.alloc.nodes)
+      effects_.push_back({Effect::Kind::kTerminate, a.node, job.id, 0, nullptr});
+  }
+  auto next = std::make_shared<Job>(job);
+  next->state = JobState::kPending;
+  next->alloc = {};
+  next->restarts = job.restarts + 1;
+  next->exit_code = {};
+  next->end_time = {};
+  next->start_time = {};
+  next->hold = hold;
+  // Slurm delays a requeued job's eligibility past its old credential's expiry.
+  next->eligible_time = now + std::chrono::seconds(options_.requeue_delay_s);
+  next->reason = hold == HoldKind::kAdmin  ? PendingReason::kJobHeldAdmin
+                 : hold == HoldKind::kUser ? PendingReason::kJobHeldUser
+                                           : PendingReason::kBeginTime;
+  next->priority = ComputePriority(*next);
+  log_.Info("JobId={} requeued (restart {})", job.id, next->restarts);
+  Commit(std::move(next));
+}
+
+void Engine::FailJobOnNode(const Job& job, TimePoint now) {
+  if (job.requeue_allowed(config_->job_requeue != 0)) {
+    RequeueJob(job, HoldKind::kNone, now, /*terminate=*/true);
+  } else {
+    EndJob(job, JobState::kNodeFail, PendingReason::kNodeDown, {}, now, /*terminate=*/true);
+  }
+}
+
+Status Engine::Cancel(JobId id, const Identity& who, TimePoint now) {
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  RETURN_IF_ERROR(CheckOwner(*job, who));
+  if (IsFinished(job->state)) return Error(ErrorCode::kAlreadyDone);
+  EndJob(*job, JobState::kCancelled, job->reason, {0, 15}, now, /*terminate=*/true);
+  return Ok();
+}
+
+Status Engine::Signal(JobId id, int signal, const Identity& who) {
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  RETURN_IF_ERROR(CheckOwner(*job, who));
+  if (IsPending(job->state)) return Error(ErrorCode::kJobPending);
+  if (!HoldsAllocation(job->state)) return Error(ErrorCode::kAlreadyDone);
+  for (const auto& a : job->alloc.nodes) {
+    effects_.push_back({Effect::Kind::kSignal, a.node, id, signal, nullptr});
+  }
+  return Ok();
+}
+
+Status Engine::Hold(JobId id, bool user_hold, const Identity& who, TimePoint now) {
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  RETURN_IF_ERROR(CheckOwner(*job, who));
+  if (!IsPending(job->state)) return Error(ErrorCode::kJobNotPending);
+  // `scontrol hold` by an operator is an admin hold; by the owner it is a user hold.
+  HoldKind kind = (user_hold || !IsPrivileged(who)) ? HoldKind::kUser : HoldKind::kAdmin;
+  auto next = std::make_shared<Job>(*job);
+  next->hold = kind;
+  next->priority = 0;
+  next->reason =
+      kind == HoldKind::kAdmin ? PendingReason::kJobHeldAdmin : PendingReason::kJobHeldUser;
+  Commit(std::move(next));
+  return Ok();
+}
+
+Status Engine::Release(JobId id, const Identity& who, TimePoint now) {
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  RETURN_IF_ERROR(CheckOwner(*job, who));
+  if (!IsPending(job->state)) return Error(ErrorCode::kJobNotPending);
+  if (job->hold == HoldKind::kAdmin && !IsPrivileged(who)) {
+    return Error(ErrorCode::kAccessDenied, "job held by an administrator");
+  }
+  if (job->hold == HoldKind::kNone) return Ok();
+  auto next = std::make_shared<Job>(*job);
+  next->hold = HoldKind::kNone;
+  next->reason = PendingReason::kNone;
+  next->priority = ComputePriority(*next);
+  Commit(std::move(next));
+  return Ok();
+}
+
+Status Engine::Requeue(JobId id, bool hold, const Identity& who, TimePoint now) {
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  RETURN_IF_ERROR(CheckOwner(*job, who));
+  if (IsPending(job->state)) return Error(ErrorCode::kJobPending);
+  if (!job->requeue_allowed(config_->job_requeue != 0)) return Error(ErrorCode::kDisabled);
+  HoldKind kind = !hold ? HoldKind::kNone : IsPrivileged(who) ? HoldKind::kAdmin : HoldKind::kUser;
+  RequeueJob(*job, kind, now, /*terminate=*/true);
+  return Ok();
+}
+
+Status Engine::UpdateJob(JobId id, const JobUpdate& u, const Identity& who, TimePoint now) {
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  RETURN_IF_ERROR(CheckOwner(*job, who));
+  const bool admin = IsPrivileged(who);
+  const bool pending = IsPending(job->state);
+  if (IsFinished(job->state)) return Error(ErrorCode::kJobFinished);
+  auto next = std::make_shared<Job>(*job);
+  if (u.time_limit) {
+    // Users may only shorten their jobs (Slurm: "Access/permission denied").
+    if (!admin && job->time_limit < *u.time_limit) return Error(ErrorCode::kAccessDenied);
+    next->time_limit = *u.time_limit;
+  }
+  if (u.partition) {
+    if (!pending) return Error(ErrorCode::kJobNotPending);
+    int32_t pi = PartitionIndex(*u.partition);
+    if (pi < 0) return Error(ErrorCode::kInvalidPartitionName);
+    next->partition = *u.partition;
+  }
+  if (u.min_nodes) {
+    if (!pending) return Error(ErrorCode::kJobNotPending);
+    uint32_t max = u.max_nodes.value_or(0);
+    if (*u.min_nodes == 0 || (max != 0 && max < *u.min_nodes)) {
+      return Error(ErrorCode::kInvalidNodeCount);
+    }
+    next->min_nodes = *u.min_nodes;
+    next->max_nodes = max;
+  }
+  if (u.nice) {
+    if (*u.nice < 0 && !admin) return Error(ErrorCode::kAccessDenied);
+    next->nice = *u.nice;
+  }
+  if (u.name) next->name = *u.name;
+  if (pending && next->hold == HoldKind::kNone) {
+    next->priority = ComputePriority(*next);
+    next->reason = PendingReason::kNone;
+  }
+  Commit(std::move(next));
+  sched_dirty_ = true;
+  return Ok();
+}
+
+}  // namespace drover::ctld

@@ -1,0 +1,27 @@
+// NodeTransport: how the engine reaches node daemons. Implemented by the gRPC node client
+// (later) and by FakeNodeTransport in tests.
+//
+// Calls are made on the engine thread after the state they follow from is durable, and
+// must not block: implementations queue the request and return. Outcomes come back as
+// controller commands (JobComplete, RegisterNode).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/job.h"
+
+namespace drover::ctld {
+
+class NodeTransport {
+ public:
+  virtual ~NodeTransport() = default;
+  // Starts the batch script of `job` on `node` (its first allocated node).
+  virtual void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) = 0;
+  // Sends `signal` to every process of the job on the node.
+  virtual void SignalJob(const std::string& node, JobId job, int signal) = 0;
+  // SIGTERM, KillWait, SIGKILL; the node reports the end with JobComplete.
+  virtual void TerminateJob(const std::string& node, JobId job) = 0;
+};
+
+}  // namespace drover::ctld

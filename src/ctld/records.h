@@ -1,0 +1,69 @@
+// The write-ahead log's record format.
+//
+// Records are *state*, not commands: each is the new version of one object (a job, a
+// node's persisted state). The engine validates a command against its state, decides the
+// outcome (including the scheduler's choice of nodes and CPUs), and logs the resulting
+// versions; replay just installs them. So recovery never re-runs validation or
+// scheduling, and a newer controller replays an older log to exactly the state that was
+// acknowledged.
+//
+// Encoding (codec.h): varint record type, then the fields in the order below. A job
+// record carries its JobSpec only when the spec is new (submission); later versions
+// reuse the spec already installed. Snapshots are: magic "DRVS1", next job id, next
+// submit sequence, the job records (each with its spec), the node records.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/result.h"
+#include "core/job.h"
+#include "core/node.h"
+#include "ctld/codec.h"
+
+namespace drover::ctld {
+
+enum class RecordType : uint8_t { kJob = 1, kNode = 2 };
+
+// A job version. `submitted` marks the record that created the job (advances the id
+// and sequence counters on replay).
+struct JobRecord {
+  bool submitted = false;
+  bool with_spec = false;
+  std::shared_ptr<const Job> job;
+};
+
+// The parts of a node that outlive a restart: admin and failure state, reason.
+struct NodeRecord {
+  std::string name;
+  NodeBaseState base = NodeBaseState::kUnknown;
+  bool drain = false;
+  DownCause down_cause = DownCause::kNone;
+  std::string reason;
+  uint32_t reason_uid = 0;
+  int64_t reason_time = 0;  // seconds since the epoch
+};
+
+using Record = std::variant<JobRecord, NodeRecord>;
+
+std::string EncodeRecord(const Record& record);
+// Errors: kIo for a malformed payload or an unknown type.
+Result<Record> DecodeRecord(std::string_view payload);
+
+// Pieces shared with the snapshot format.
+void EncodeJob(const Job& job, bool with_spec, ByteWriter& w);
+// `spec_source`: the spec to reuse when the record has none. With `with_spec` given, it
+// is told whether the record had one, and a missing spec is left null (not an error).
+Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobSpec> spec_source,
+                                       bool* with_spec = nullptr);
+void EncodeNode(const NodeRecord& node, ByteWriter& w);
+NodeRecord DecodeNode(ByteReader& r);
+
+int64_t ToEpoch(TimePoint t);
+TimePoint FromEpoch(int64_t s);
+
+}  // namespace drover::ctld

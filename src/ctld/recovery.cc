@@ -1,0 +1,82 @@
+// Recovery: snapshots of the engine's durable state, replay of the log tail, and what
+// happens to nodes and running jobs after a restart.
+//
+// Rules (as Slurm's, decided here):
+//  - Pending jobs are queued again exactly as acknowledged (priority, holds, times).
+//  - Running jobs keep their allocation and stay RUNNING; each waits for its node daemon
+//    to register. A registering node that does not report the job loses it: the job is
+//    requeued if it may be (--requeue / JobRequeue=1), else it ends NODE_FAIL.
+//  - Every node must register again; until then it is not schedulable. A node silent for
+//    SlurmdTimeout after the restart goes DOWN "Not responding", and its jobs are
+//    requeued or failed by the same rule.
+//  - Admin state (DRAIN, DOWN with a reason) survives; NOT_RESPONDING does not.
+#include "ctld/engine.h"
+
+namespace drover::ctld {
+namespace {
+constexpr std::string_view kMagic = "DRVS1";
+}
+
+std::string Engine::EncodeSnapshot() const {
+  ByteWriter w;
+  w.out().append(kMagic);
+  w.U(next_job_id_);
+  w.U(next_submit_seq_);
+  w.U(jobs_.size());
+  for (const auto& [c, chunk] : chunks_)
+    for (const auto& job : chunk) EncodeJob(*job, /*with_spec=*/true, w);
+  w.U(nodes_.size());
+  for (const auto& n : nodes_) EncodeNode(ToRecord(*n), w);
+  return w.Take();
+}
+
+Status Engine::LoadSnapshot(std::string_view snapshot) {
+  if (snapshot.substr(0, kMagic.size()) != kMagic) {
+    return Error(ErrorCode::kIo, "not a controller snapshot");
+  }
+  ByteReader r(snapshot.substr(kMagic.size()));
+  next_job_id_ = static_cast<JobId>(r.U());
+  next_submit_seq_ = r.U();
+  uint64_t njobs = r.U();
+  for (uint64_t i = 0; i < njobs && r.ok(); ++i) {
+    ASSIGN_OR_RETURN(auto job, DecodeJob(r, nullptr));
+    Install(std::move(job), false);
+  }
+  uint64_t nnodes = r.U();
+  for (uint64_t i = 0; i < nnodes && r.ok(); ++i) {
+    NodeRecord rec = DecodeNode(r);
+    if (r.ok()) ApplyNodeRecord(rec);
+  }
+  return r.Check("snapshot");
+}
+
+Status Engine::ReplayRecord(std::string_view payload) {
+  ASSIGN_OR_RETURN(Record rec, DecodeRecord(payload));
+  if (auto* jr = std::get_if<JobRecord>(&rec)) {
+    if (!jr->with_spec) {
+      const Job* cur = FindJob(jr->job->id);
+      if (!cur)
+        return Error(ErrorCode::kIo, "log updates an unknown job",
+                     "job " + std::to_string(jr->job->id));
+      auto job = std::const_pointer_cast<Job>(jr->job);
+      job->spec = cur->spec;
+    }
+    Install(std::move(jr->job), jr->submitted);
+  } else {
+    ApplyNodeRecord(std::get<NodeRecord>(rec));
+  }
+  return Ok();
+}
+
+void Engine::FinishRecovery(TimePoint now) {
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    auto node = std::make_shared<Node>(*nodes_[i]);
+    if (node->base == NodeBaseState::kIdle) node->base = NodeBaseState::kUnknown;
+    node->not_responding = false;
+    node->last_heartbeat = now;  // SlurmdTimeout counts from the restart
+    AmendNode(i, std::move(node));
+  }
+  sched_dirty_ = true;
+}
+
+}  // namespace drover::ctld

@@ -1,0 +1,44 @@
+#include "testing/fake_node_transport.h"
+
+#include <algorithm>
+
+namespace drover::testing {
+
+void FakeNodeTransport::LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) {
+  std::lock_guard<std::mutex> lock(mu_);
+  requests_.push_back({NodeRequest::Kind::kLaunch, node, job->id, 0});
+}
+
+void FakeNodeTransport::SignalJob(const std::string& node, JobId job, int signal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  requests_.push_back({NodeRequest::Kind::kSignal, node, job, signal});
+}
+
+void FakeNodeTransport::TerminateJob(const std::string& node, JobId job) {
+  std::lock_guard<std::mutex> lock(mu_);
+  requests_.push_back({NodeRequest::Kind::kTerminate, node, job, 0});
+}
+
+std::vector<NodeRequest> FakeNodeTransport::requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
+std::vector<JobId> FakeNodeTransport::RunningOn(const std::string& node) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<JobId> out;
+  for (const auto& r : requests_) {
+    if (r.node != node) continue;
+    if (r.kind == NodeRequest::Kind::kLaunch) out.push_back(r.job);
+    if (r.kind == NodeRequest::Kind::kTerminate) std::erase(out, r.job);
+  }
+  return out;
+}
+
+size_t FakeNodeTransport::CountOf(NodeRequest::Kind kind, JobId job) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::count_if(requests_.begin(), requests_.end(),
+                       [&](const NodeRequest& r) { return r.kind == kind && r.job == job; });
+}
+
+}  // namespace drover::testing

@@ -1,0 +1,39 @@
+// FakeNodeTransport: a NodeTransport that records what the controller asked of nodes, so
+// tests can assert on launches, signals and terminations and then play the node's part
+// (InProcessCluster reports completions back to the controller).
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ctld/node_transport.h"
+
+namespace drover::testing {
+
+struct NodeRequest {
+  enum class Kind { kLaunch, kSignal, kTerminate } kind;
+  std::string node;
+  JobId job = 0;
+  int signal = 0;
+};
+
+class FakeNodeTransport final : public ctld::NodeTransport {
+ public:
+  void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) override;
+  void SignalJob(const std::string& node, JobId job, int signal) override;
+  void TerminateJob(const std::string& node, JobId job) override;
+
+  std::vector<NodeRequest> requests() const;
+  // Jobs launched on `node` and not terminated since.
+  std::vector<JobId> RunningOn(const std::string& node) const;
+  size_t CountOf(NodeRequest::Kind kind, JobId job) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<NodeRequest> requests_;  // guarded by mu_
+};
+
+}  // namespace drover::testing

@@ -1,0 +1,68 @@
+// InProcessCluster: a controller with a fake clock, an in-memory state store (whose
+// "disk" survives the controller, so a test can crash and recover it) and a fake node
+// transport, all in the test's process. Nodes are played by the test: Register,
+// Heartbeat, Complete. No sockets, no sleeps: every call returns once the controller has
+// applied it.
+//
+// Thread-safety: use from the test thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config/slurm_conf.h"
+#include "ctld/controller.h"
+#include "storage/memory_state_store.h"
+#include "testing/fake_clock.h"
+#include "testing/fake_node_transport.h"
+
+namespace drover::testing {
+
+class InProcessCluster {
+ public:
+  // `slurm_conf`: slurm.conf text. Starts the controller; nodes are not registered.
+  static Result<std::unique_ptr<InProcessCluster>> Create(std::string_view slurm_conf);
+  ~InProcessCluster();
+
+  ctld::Controller& ctld() { return *controller_; }
+  FakeClock& clock() { return clock_; }
+  FakeNodeTransport& transport() { return transport_; }
+
+  // Registers every node in slurm.conf (reporting the jobs the fake transport says run
+  // there).
+  Status RegisterAllNodes();
+  Status RegisterNode(const std::string& name);
+  // Advances the clock and lets the controller run its timers.
+  Status Advance(std::chrono::seconds d);
+  // The batch script of `job` exited with `exit_status` (or died of `signal`).
+  Status Complete(JobId job, int exit_status = 0, int signal = 0);
+
+  // Simulated crash: the controller dies without a clean shutdown (queued, uncommitted
+  // appends are lost); Restart() recovers a new one from the same disk.
+  void Crash();
+  Status Restart();
+
+  std::shared_ptr<const drover::Job> Job(JobId id) const;
+  std::shared_ptr<const drover::Node> Node(std::string_view name) const;
+  std::shared_ptr<const config::SlurmConfig> config() const { return config_; }
+
+  // Applies slurm.conf text through scontrol reconfigure (as root).
+  Status Reconfigure(std::string_view slurm_conf);
+
+ private:
+  InProcessCluster() = default;
+  Status Start();
+
+  FakeClock clock_;
+  FakeNodeTransport transport_;
+  std::shared_ptr<storage::MemoryStateDisk> disk_ = std::make_shared<storage::MemoryStateDisk>();
+  std::unique_ptr<storage::MemoryStateStore> store_;
+  std::shared_ptr<const config::SlurmConfig> config_;
+  std::unique_ptr<ctld::Controller> controller_;
+};
+
+// Parses slurm.conf text for tests.
+Result<std::shared_ptr<const config::SlurmConfig>> ParseTestConfig(std::string_view text);
+
+}  // namespace drover::testing
