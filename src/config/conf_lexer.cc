@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/strings.h"
+
 namespace drover::config {
 
 std::string SourceLoc::ToString() const { return fmt::format("{}:{}", file, line); }
@@ -20,24 +22,7 @@ std::string ConfigWarning::ToString() const {
   return fmt::format("{}: {}", loc.ToString(), message);
 }
 
-bool KeyEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+bool KeyEquals(std::string_view a, std::string_view b) { return EqualsIgnoreCase(a, b); }
 
 std::string ToUpper(std::string_view s) {
   std::string out(s);

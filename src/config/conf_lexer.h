@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/strings.h"
 
 namespace drover::config {
 
@@ -114,7 +115,6 @@ Status LexConf(std::string_view text, std::string_view file_name, const IncludeR
 
 // ASCII case-insensitive equality, as Slurm compares keys and most keyword values.
 bool KeyEquals(std::string_view a, std::string_view b);
-std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
 
 }  // namespace drover::config

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "base/memory.h"
+#include "base/strings.h"
 
 namespace drover::config {
 
@@ -158,18 +159,6 @@ Result<uint64_t> ParseCountWithSuffix(std::string_view text) {
   auto v = ParseUint(text);
   if (!v.has_value() || *v > UINT64_MAX / mult) return expected;
   return *v * mult;
-}
-
-std::vector<std::string> SplitList(std::string_view text, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(sep, start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) out.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 std::string JoinList(const std::vector<std::string>& items, std::string_view sep) {

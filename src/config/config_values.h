@@ -16,6 +16,7 @@
 
 #include "base/duration.h"
 #include "base/result.h"
+#include "base/strings.h"
 #include "config/conf_lexer.h"
 
 namespace drover::config {
@@ -49,8 +50,6 @@ Result<std::optional<uint64_t>> ParseMemoryValue(std::string_view text, bool all
 // A count with an optional K/M/G/T suffix (powers of 1024), as gres.conf Count= takes.
 Result<uint64_t> ParseCountWithSuffix(std::string_view text);
 
-// "a,b,,c" -> {"a","b","c"}; empty text -> {}.
-std::vector<std::string> SplitList(std::string_view text, char sep = ',');
 std::string JoinList(const std::vector<std::string>& items, std::string_view sep = ",");
 
 // "0-3,8,10-11" -> {0,1,2,3,8,10,11}. Bounded to `limit` entries.

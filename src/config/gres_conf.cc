@@ -63,7 +63,7 @@ Status ApplyPair(LineValues& v, const ConfPair& p, std::vector<ConfigWarning>* w
     if (!FindKeyword(p.value, kAutoDetect)) {
       return ValueError(p, "AutoDetect", "expected nvml, nvidia, rsmi, oneapi, nrt or off");
     }
-    r.auto_detect = ToLower(p.value);
+    r.auto_detect = AsciiLower(p.value);
   } else if (KeyEquals(p.key, "NodeName")) {
     auto hl = Hostlist::Parse(p.value);
     if (!hl.has_value()) return ValueError(p, "NodeName", hl.error());

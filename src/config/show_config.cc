@@ -48,7 +48,7 @@ std::string User(const ShowConfigContext& ctx, const std::string& name) {
 std::string AccountingTres(const SlurmConfig& c) {
   std::vector<std::string> tres(std::begin(kBaseTres), std::end(kBaseTres));
   for (const std::string& t : SplitList(c.accounting_storage_tres)) {
-    std::string lower = ToLower(t);
+    std::string lower = AsciiLower(t);
     if (std::find(tres.begin(), tres.end(), lower) == tres.end()) tres.push_back(lower);
   }
   return JoinList(tres);

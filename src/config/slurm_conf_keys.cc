@@ -87,7 +87,7 @@ Status WordList(SlurmConfig& c, const ConfPair& p, std::string_view k) {
     if (!FindKeyword(w, *Words)) {
       return ValueError(p, k, fmt::format("unknown word '{}'", w));
     }
-    std::string lower = ToLower(w);
+    std::string lower = AsciiLower(w);
     if (lower == "none") continue;
     if (std::find(out.begin(), out.end(), lower) == out.end()) out.push_back(lower);
   }
@@ -138,7 +138,7 @@ Status DebugLevel(SlurmConfig& c, const ConfPair& p, std::string_view k) {
   if (!FindKeyword(p.value, kDebugLevels)) {
     return ValueError(p, k, "expected quiet, fatal, error, info, verbose or debug..debug5");
   }
-  c.*M = ToLower(p.value);
+  c.*M = AsciiLower(p.value);
   return Ok();
 }
 

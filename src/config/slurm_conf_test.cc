@@ -51,7 +51,7 @@ TEST(SlurmConfTest, DefaultsMatchSlurm) {
 TEST(SlurmConfTest, EveryKeyHasOneRowAndDefaultsParse) {
   std::set<std::string> seen;
   for (const GlobalKey& k : GlobalKeys()) {
-    EXPECT_TRUE(seen.insert(ToLower(k.name)).second) << "duplicate row " << k.name;
+    EXPECT_TRUE(seen.insert(AsciiLower(k.name)).second) << "duplicate row " << k.name;
     EXPECT_EQ(FindGlobalKey(ToUpper(k.name)), &k);
   }
   EXPECT_GT(seen.size(), 190u);

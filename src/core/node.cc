@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace drover {
 namespace {
 
@@ -21,12 +23,6 @@ std::string_view BaseName(const Node& n) {
   return n.alloc_cpus >= n.res.cpus ? "ALLOCATED" : "MIXED";
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 std::string NodeStateLong(const Node& node) {
@@ -42,14 +38,14 @@ std::string NodeStateSinfo(const Node& node) {
   if (node.drain && node.base != NodeBaseState::kDown) {
     s = (base == "IDLE" || base == "UNKNOWN") ? "drained" : "draining";
   } else {
-    s = Lower(base);
+    s = AsciiLower(base);
   }
   if (node.not_responding) s += "*";
   return s;
 }
 
 Result<NodeStateUpdate> ParseNodeStateUpdate(std::string_view text) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   if (t == "drain") return NodeStateUpdate::kDrain;
   if (t == "resume") return NodeStateUpdate::kResume;
   if (t == "down") return NodeStateUpdate::kDown;

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "base/memory.h"
+#include "base/strings.h"
 #include "core/gres.h"
 
 namespace drover {
@@ -48,14 +49,6 @@ Error Invalid(std::string_view item, std::string_view why) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // license/, bb/, ic/, fs/ names: "foo", "fluent@db", "datawarp", "disk".
 bool IsValidPlainName(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -67,7 +60,7 @@ bool IsValidPlainName(std::string_view name) {
 // `item` is what error messages name (the whole "key=count" when parsing a Tres).
 Result<TresKey> ParseKey(std::string_view text, std::string_view item) {
   size_t slash = text.find('/');
-  std::string type = Lower(text.substr(0, slash));
+  std::string type = AsciiLower(text.substr(0, slash));
   const TypeInfo* info = FindType(type);
   if (info == nullptr) return Invalid(item, fmt::format("unknown TRES type '{}'", type));
   if (slash == std::string_view::npos) {

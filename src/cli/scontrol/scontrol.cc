@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "base/strings.h"
 #include "cli/common/getopt.h"
 #include "cli/common/version.h"
 #include "cli/scontrol/hosts.h"
@@ -42,11 +43,6 @@ constexpr const char* kUsage =
     "     show config                  the running configuration\n"
     "     ping                         whether the controller answers\n";
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // Slurm accepts any unique prefix of a keyword ("show host" is ambiguous, "sh" is show).
 bool Matches(const std::string& typed, std::string_view keyword, size_t min_len) {
   return typed.size() >= min_len && keyword.starts_with(typed);
@@ -81,7 +77,7 @@ int Show(const Invocation& inv, std::vector<std::string> words, const ClientFact
     inv.err << "scontrol: error: too few arguments for keyword:show\n";
     return 1;
   }
-  std::string entity = Lower(words.front());
+  std::string entity = AsciiLower(words.front());
   words.erase(words.begin());
   if (entity == "hostnames") return ShowHostnames(inv, words);
   if (entity == "hostlist") return ShowHostlist(inv, words, /*sorted=*/false);
@@ -132,7 +128,7 @@ int Run(const Invocation& inv, const ClientFactory& make_client) {
                "pass a command (see scontrol --help)\n";
     return 1;
   }
-  std::string command = Lower(words.front());
+  std::string command = AsciiLower(words.front());
   words.erase(words.begin());
   if (Matches(command, "show", 2)) return Show(inv, std::move(words), make_client, show_options);
   if (Matches(command, "ping", 2)) {

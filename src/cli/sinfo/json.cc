@@ -1,5 +1,6 @@
 // sinfo --json: nodes and partitions in Slurm 22.05's OpenAPI v0.0.38 shape (member names
 // and order of its node and partition dumps; see shared/reference/sinfo_json_head50.txt).
+#include "base/strings.h"
 #include "cli/common/format_json.h"
 #include "cli/sinfo/node_text.h"
 #include "cli/sinfo/sinfo.h"
@@ -22,15 +23,10 @@ JsonArray List(const google::protobuf::RepeatedPtrField<std::string>& items) {
   return out;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 JsonObject NodeJson(const v1::NodeInfo& n) {
   const v1::NodeResources& c = n.config();
   std::string base = nt::StateScontrol(n);
-  std::string state = Lower(base.substr(0, base.find('+')));
+  std::string state = AsciiLower(base.substr(0, base.find('+')));
   JsonArray flags;
   for (size_t pos = base.find('+'); pos != std::string::npos;) {
     size_t next = base.find('+', pos + 1);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace drover::cli::nodetext {
 namespace {
 
@@ -62,13 +64,6 @@ std::string_view LongUpper(const v1::NodeInfo& n) {
   return BaseUpper(n.state());
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 bool HasFlag(const v1::NodeInfo& node, v1::NodeStateFlag flag) {
@@ -78,7 +73,9 @@ bool HasFlag(const v1::NodeInfo& node, v1::NodeStateFlag flag) {
   return false;
 }
 
-std::string StateLong(const v1::NodeInfo& node) { return Lower(LongUpper(node)) + Suffix(node); }
+std::string StateLong(const v1::NodeInfo& node) {
+  return AsciiLower(LongUpper(node)) + Suffix(node);
+}
 
 std::string StateCompact(const v1::NodeInfo& node) {
   std::string_view l = LongUpper(node);
@@ -107,7 +104,7 @@ std::string StateCompact(const v1::NodeInfo& node) {
     c = "err";
   else
     c = l;
-  return Lower(c) + Suffix(node);
+  return AsciiLower(c) + Suffix(node);
 }
 
 std::string StateScontrol(const v1::NodeInfo& node) {

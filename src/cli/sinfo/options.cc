@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "base/strings.h"
 #include "cli/common/getopt.h"
 #include "cli/sinfo/fields.h"
 #include "cli/sinfo/sinfo.h"
@@ -65,23 +66,6 @@ constexpr OptionSpec kSpecs[] = {
     {"future", 'F', ArgKind::kNone, kFuture},
 };
 
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    if (comma > start) out.emplace_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // One -t item: a base state or a flag, by the names sinfo prints and their long forms.
 bool AddState(const std::string& item, v1::ListNodesRequest* req) {
   struct Name {
@@ -126,7 +110,7 @@ bool AddState(const std::string& item, v1::ListNodesRequest* req) {
       {"reboot", S{}, v1::NODE_STATE_FLAG_REBOOT_REQUESTED},
       {"inval", S{}, v1::NODE_STATE_FLAG_INVALID_REG},
   };
-  std::string l = Lower(item);
+  std::string l = AsciiLower(item);
   if (l == "all") return true;
   for (const Name& n : kNames) {
     if (n.name != l) continue;

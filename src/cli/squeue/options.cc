@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "base/strings.h"
 #include "cli/common/getopt.h"
 #include "cli/squeue/fields.h"
 #include "core/job_state.h"
@@ -81,18 +82,6 @@ constexpr OptionSpec kSpecs[] = {
     {"local", 0, ArgKind::kNone, kLocal},
     {"wckey", 0, ArgKind::kRequired, kWckey},
 };
-
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    if (comma > start) out.emplace_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
 
 // Splits on commas outside brackets, so "42_[1,3]" stays one item.
 std::vector<std::string> SplitJobList(std::string_view text) {
