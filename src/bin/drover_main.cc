@@ -9,6 +9,7 @@
 #include "cli/common/invocation.h"
 #include "cli/drover/drover.h"
 #include "cli/sbatch/sbatch.h"
+#include "cli/scancel/scancel.h"
 #include "cli/scontrol/scontrol.h"
 #include "cli/sinfo/sinfo.h"
 #include "cli/squeue/squeue.h"
@@ -51,6 +52,15 @@ int RunSinfo(const Invocation& invocation) {
   return drover::cli::sinfo::Run(invocation, **client);
 }
 
+int RunScancel(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::scancel::Run(invocation, *unreachable);
+  }
+  return drover::cli::scancel::Run(invocation, **client);
+}
+
 // scontrol makes its client only for the subcommands that need the controller.
 int RunScontrol(const Invocation& invocation) {
   return drover::cli::scontrol::Run(invocation, drover::cli::MakeControllerClient);
@@ -62,6 +72,7 @@ constexpr Command kCommands[] = {
     {"squeue", RunSqueue},
     {"sinfo", RunSinfo},
     {"sbatch", RunSbatch},
+    {"scancel", RunScancel},
 };
 
 const Command* Find(std::string_view name) {

@@ -33,8 +33,8 @@ Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now) {
   for (const auto& n : names) {
     int32_t i = PartitionIndex(n);
     if (i < 0)
-      return Error(ErrorCode::kInvalidPartitionName,
-                   std::string(ErrorText(ErrorCode::kInvalidPartitionName)), n);
+      // Slurm's client prints this message before the code's text; sbatch does the same.
+      return Error(ErrorCode::kInvalidPartitionName, "invalid partition specified: " + n);
     const Partition& p = partitions_[i];
     if (p.state == PartitionStateKind::kDrain || p.state == PartitionStateKind::kInactive) {
       return Error(ErrorCode::kPartitionNotAvail);

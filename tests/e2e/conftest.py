@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("DROVER_BUILD", ROOT / "build" / "release"))
+BUILD = pathlib.Path(os.environ.get("DROVER_BUILD", ROOT / "build" / "release")).resolve()
 BIN = BUILD / "bin"
 DATA = ROOT / "tests" / "data"
 REFERENCE = ROOT.parent / "shared" / "reference"

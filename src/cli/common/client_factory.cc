@@ -1,5 +1,7 @@
 #include "cli/common/client_factory.h"
 
+#include "client/connect.h"
+
 namespace drover::cli {
 namespace {
 
@@ -42,9 +44,7 @@ class UnreachableClient final : public client::ControllerClient {
 }  // namespace
 
 Result<std::unique_ptr<client::ControllerClient>> MakeControllerClient(const Environment& env) {
-  // Placeholder until the gRPC client lands: the integrator replaces this body with the
-  // real connection (client::ConnectController) in the same session.
-  return Error(ErrorCode::kUnavailable, "Unable to contact slurm controller (connect failure)");
+  return client::ConnectController(env);
 }
 
 std::unique_ptr<client::ControllerClient> UnreachableControllerClient(Error error) {

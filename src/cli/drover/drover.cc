@@ -5,6 +5,7 @@
 
 #include "cli/common/version.h"
 #include "cli/drover/config_check.h"
+#include "cli/drover/local_cluster.h"
 
 namespace drover::cli::drover {
 namespace {
@@ -16,6 +17,14 @@ constexpr const char* kUsage =
     "  config check [FILE]   validate a slurm.conf (and the gres.conf and cgroup.conf\n"
     "                        beside it) and print it in the `scontrol show config` layout;\n"
     "                        FILE defaults to $SLURM_CONF, then /etc/slurm/slurm.conf\n"
+    "  up [--nodes N]        start the local cluster on this host: its own slurm.conf,\n"
+    "                        munged, controller and N node daemons (default 4) on free\n"
+    "                        ports; again, it restarts whichever daemon is not running\n"
+    "  down                  stop every daemon `drover up` started\n"
+    "  env                   print the export lines for eval \"$(drover env)\"\n"
+    "  status                one line per daemon of the local cluster\n"
+    "                        (up/down/env/status take --dir DIR; default $DROVER_HOME,\n"
+    "                        $XDG_RUNTIME_DIR/drover, ~/.local/state/drover)\n"
     "  version               print Drover's version\n"
     "  help                  print this message\n"
     "\n"
@@ -45,6 +54,7 @@ int Run(const Invocation& inv) {
     inv.err << "drover: error: unknown config subcommand; try `drover config check [FILE]`\n";
     return 1;
   }
+  if (IsLocalClusterCommand(args[0])) return LocalClusterCommand(inv);
   inv.err << "drover: error: unknown command '" << args[0] << "'\n" << kUsage;
   return 1;
 }

@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "cli/common/getopt.h"
 #include "cli/common/version.h"
+#include "cli/scontrol/actions.h"
 #include "cli/scontrol/hosts.h"
 #include "cli/scontrol/show.h"
 
@@ -41,7 +42,13 @@ constexpr const char* kUsage =
     "     show node [<NAME>]           nodes\n"
     "     show partition [<NAME>]      partitions\n"
     "     show config                  the running configuration\n"
-    "     ping                         whether the controller answers\n";
+    "     ping                         whether the controller answers\n"
+    "     update JobId=<ID> <KEY>=<VALUE>...   change jobs (TimeLimit, Partition, NumNodes,\n"
+    "                                      Nice, Name; JobName=/UserId= select by filter)\n"
+    "     update NodeName=<NODES> State=<STATE> [Reason=<TEXT>]   change nodes\n"
+    "     hold | uhold | release <IDS>  hold (admin / user) or release jobs\n"
+    "     requeue | requeuehold <IDS>   requeue jobs (held)\n"
+    "     reconfigure                  re-read slurm.conf in the controller\n";
 
 // Slurm accepts any unique prefix of a keyword ("show host" is ambiguous, "sh" is show).
 bool Matches(const std::string& typed, std::string_view keyword, size_t min_len) {
@@ -136,6 +143,13 @@ int Run(const Invocation& inv, const ClientFactory& make_client) {
     if (client == nullptr) return 1;
     return Ping(inv, *client);
   }
+  if (Matches(command, "update", 1)) return Update(inv, words, make_client);
+  if (command == "hold") return Hold(inv, words, /*user_hold=*/false, make_client);
+  if (command == "uhold") return Hold(inv, words, /*user_hold=*/true, make_client);
+  if (Matches(command, "release", 3)) return Release(inv, words, make_client);
+  if (command == "requeue") return Requeue(inv, words, /*hold=*/false, make_client);
+  if (command == "requeuehold") return Requeue(inv, words, /*hold=*/true, make_client);
+  if (Matches(command, "reconfigure", 3)) return Reconfigure(inv, make_client);
   if (Matches(command, "version", 2)) {
     inv.out << "slurm " << kSlurmCompatVersion << "\n";
     return 0;

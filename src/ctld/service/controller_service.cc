@@ -1,0 +1,188 @@
+// The job RPCs of ControllerService: submit, list, and the multi-job actions.
+#include "ctld/service/controller_service.h"
+
+#include "ctld/service/job_filter.h"
+#include "ctld/service/names.h"
+#include "rpc/convert_job.h"
+#include "rpc/status.h"
+
+namespace drover::ctld::service {
+namespace {
+
+// A list reply chunk stays under ~1 MiB (controller.proto).
+constexpr size_t kChunkBytes = 1 << 20;
+
+void AddResult(v1::JobActionResponse* resp, JobId id, const Status& status) {
+  v1::JobActionResult* r = resp->add_results();
+  r->mutable_job()->set_job_id(id);
+  if (!status.has_value()) *r->mutable_error() = rpc::ToProto(status.error());
+}
+
+}  // namespace
+
+grpc::Status ControllerService::SubmitBatchJob(grpc::ServerContext* context,
+                                               const v1::SubmitBatchJobRequest* req,
+                                               v1::SubmitBatchJobResponse* resp) {
+  Identity who;
+  if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
+  Result<JobSpec> spec = rpc::JobSpecFromProto(req->spec(), req->script());
+  if (!spec) return rpc::ToGrpcStatus(spec.error());
+  // Identity comes from the credential; on_behalf_* only names another user, and the
+  // engine refuses it (kAccessDenied) unless the caller is privileged.
+  spec->uid = req->spec().has_on_behalf_uid() ? req->spec().on_behalf_uid() : who.uid;
+  spec->gid = req->spec().has_on_behalf_gid() ? req->spec().on_behalf_gid() : who.gid;
+  if (req->spec().has_on_behalf_uid() && !req->spec().has_on_behalf_gid() && spec->uid != who.uid) {
+    return rpc::ToGrpcStatus(
+        Error(ErrorCode::kInvalidArgument, "--uid needs --gid to name the job's group"));
+  }
+  spec->user_name = UserName(spec->uid);
+  if (spec->user_name.empty()) spec->user_name = std::to_string(spec->uid);
+  Result<JobId> id = options_.controller->Submit(std::move(*spec), who);
+  if (!id) return rpc::ToGrpcStatus(id.error());
+  resp->set_job_id(*id);
+  std::shared_ptr<const ClusterSnapshot> snap = options_.controller->Snapshot();
+  if (snap->config) resp->set_cluster(snap->config->cluster_name);
+  return grpc::Status::OK;
+}
+
+grpc::Status ControllerService::ListJobs(grpc::ServerContext* context,
+                                         const v1::ListJobsRequest* req,
+                                         grpc::ServerWriter<v1::ListJobsResponse>* writer) {
+  Identity who;
+  if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
+  Result<JobMatcher> matcher = JobMatcher::Create(req->filter(), /*active_by_default=*/true);
+  if (!matcher) return rpc::ToGrpcStatus(matcher.error());
+  std::shared_ptr<const ClusterSnapshot> snap = options_.controller->Snapshot();
+
+  rpc::JobInfoContext ctx;
+  ctx.now = options_.clock->Now();
+  ctx.cluster_name = snap->config ? snap->config->cluster_name : "";
+  ctx.names = SystemNames();
+  ctx.details = req->details();
+  ctx.node_address = [&snap](const std::string& name, v1::NodeAllocation* out) {
+    if (std::shared_ptr<const Node> n = snap->FindNode(name)) {
+      out->set_address(n->addr);
+      out->set_port(n->port);
+    }
+  };
+  const int64_t snapshot_time = rpc::ToEpochSeconds(snap->published);
+  v1::ListJobsResponse chunk;
+  chunk.set_snapshot_time(snapshot_time);
+  bool sent_any = false;
+  bool broken = false;
+  snap->ForEachJob([&](const Job& job) {
+    if (broken || !matcher->Matches(job)) return;
+    *chunk.add_jobs() = rpc::JobInfoFromJob(job, ctx);
+    if (chunk.ByteSizeLong() >= kChunkBytes) {
+      broken = !writer->Write(chunk);
+      sent_any = true;
+      chunk.clear_jobs();
+    }
+  });
+  if (broken) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+  // Always one message, so an empty list still carries its snapshot_time.
+  if (chunk.jobs_size() > 0 || !sent_any) writer->Write(chunk);
+  return grpc::Status::OK;
+}
+
+template <typename Action>
+grpc::Status ControllerService::ForEachJob(
+    grpc::ServerContext* context, const google::protobuf::RepeatedPtrField<v1::JobRef>& jobs,
+    const v1::JobFilter& filter, v1::JobActionResponse* resp, Action action) {
+  Identity who;
+  if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
+  std::shared_ptr<const ClusterSnapshot> snap = options_.controller->Snapshot();
+  Result<std::vector<JobId>> ids = SelectJobs(*snap, jobs, filter);
+  if (!ids) return rpc::ToGrpcStatus(ids.error());
+  for (JobId id : *ids) AddResult(resp, id, action(id, who));
+  return grpc::Status::OK;
+}
+
+grpc::Status ControllerService::CancelJobs(grpc::ServerContext* context,
+                                           const v1::CancelJobsRequest* req,
+                                           v1::JobActionResponse* resp) {
+  Controller* c = options_.controller;
+  int signal = req->signal();
+  if (signal < 0 || signal > 64) {
+    return rpc::ToGrpcStatus(
+        Error(ErrorCode::kInvalidArgument, "Invalid signal number: " + std::to_string(signal)));
+  }
+  return ForEachJob(context, req->jobs(), req->filter(), resp,
+                    [c, signal](JobId id, const Identity& who) {
+                      return signal == 0 ? c->Cancel(id, who) : c->Signal(id, signal, who);
+                    });
+}
+
+grpc::Status ControllerService::UpdateJobs(grpc::ServerContext* context,
+                                           const v1::UpdateJobsRequest* req,
+                                           v1::JobActionResponse* resp) {
+  const v1::JobSpec& s = req->spec();
+  JobUpdate update;
+  for (const std::string& path : req->update_mask().paths()) {
+    if (path == "time_limit_s") {
+      if (!s.has_time_limit_s() || s.time_limit_s() < -1) {
+        return rpc::ToGrpcStatus(Error(ErrorCode::kInvalidTimeLimit));
+      }
+      update.time_limit =
+          s.time_limit_s() < 0 ? Duration::Infinite() : Duration::FromSeconds(s.time_limit_s());
+    } else if (path == "partitions") {
+      if (s.partitions_size() != 1) {
+        return rpc::ToGrpcStatus(
+            Error(ErrorCode::kInvalidPartitionName, "exactly one partition may be set on update"));
+      }
+      update.partition = s.partitions(0);
+    } else if (path == "min_nodes") {
+      update.min_nodes = s.min_nodes();
+    } else if (path == "max_nodes") {
+      update.max_nodes = s.max_nodes();
+    } else if (path == "nice") {
+      update.nice = s.nice();
+    } else if (path == "name") {
+      update.name = s.name();
+    } else {
+      return rpc::ToGrpcStatus(
+          Error(ErrorCode::kNotSupported, "Update of " + path + " is not supported"));
+    }
+  }
+  if (req->has_admin_comment()) {
+    return rpc::ToGrpcStatus(
+        Error(ErrorCode::kNotSupported, "Update of AdminComment is not supported"));
+  }
+  Controller* c = options_.controller;
+  return ForEachJob(
+      context, req->jobs(), req->filter(), resp,
+      [c, &update](JobId id, const Identity& who) { return c->UpdateJob(id, update, who); });
+}
+
+grpc::Status ControllerService::HoldJobs(grpc::ServerContext* context,
+                                         const v1::HoldJobsRequest* req,
+                                         v1::JobActionResponse* resp) {
+  Controller* c = options_.controller;
+  bool user_hold = req->user_hold();
+  return ForEachJob(
+      context, req->jobs(), req->filter(), resp,
+      [c, user_hold](JobId id, const Identity& who) { return c->Hold(id, who, user_hold); });
+}
+
+grpc::Status ControllerService::ReleaseJobs(grpc::ServerContext* context,
+                                            const v1::ReleaseJobsRequest* req,
+                                            v1::JobActionResponse* resp) {
+  Controller* c = options_.controller;
+  return ForEachJob(context, req->jobs(), req->filter(), resp,
+                    [c](JobId id, const Identity& who) { return c->Release(id, who); });
+}
+
+grpc::Status ControllerService::RequeueJobs(grpc::ServerContext* context,
+                                            const v1::RequeueJobsRequest* req,
+                                            v1::JobActionResponse* resp) {
+  if (req->special_exit()) {
+    return rpc::ToGrpcStatus(
+        Error(ErrorCode::kNotSupported, "requeuehold State=SpecialExit is not supported"));
+  }
+  Controller* c = options_.controller;
+  bool hold = req->hold();
+  return ForEachJob(context, req->jobs(), v1::JobFilter(), resp,
+                    [c, hold](JobId id, const Identity& who) { return c->Requeue(id, who, hold); });
+}
+
+}  // namespace drover::ctld::service

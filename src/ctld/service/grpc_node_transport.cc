@@ -1,0 +1,213 @@
+#include "ctld/service/grpc_node_transport.h"
+
+#include <fmt/format.h>
+#include <grpcpp/client_context.h>
+
+#include "core/exit_code.h"
+#include "drover/v1/node.grpc.pb.h"
+#include "rpc/auth_client.h"
+#include "rpc/convert_enums.h"
+#include "rpc/convert_job.h"
+#include "rpc/status.h"
+
+namespace drover::ctld::service {
+namespace {
+
+void FillAllocation(const NodeAllocation& a, const Node* node, v1::NodeAllocation* out) {
+  out->set_node_name(a.node);
+  if (node != nullptr) {
+    out->set_address(node->addr);
+    out->set_port(node->port);
+  }
+  out->set_num_cpus(static_cast<uint32_t>(a.cpus.size()));
+  for (size_t i = 0; i < a.cpus.size();) {
+    size_t j = i;
+    while (j + 1 < a.cpus.size() && a.cpus[j + 1] == a.cpus[j] + 1) ++j;
+    v1::IdRange* r = out->add_cpu_ids();
+    r->set_first(a.cpus[i]);
+    r->set_last(a.cpus[j]);
+    i = j + 1;
+  }
+  out->set_mem_mb(a.mem_mb);
+}
+
+v1::LaunchBatchRequest LaunchRequest(const Job& job, const std::string& node_name,
+                                     const ClusterSnapshot& snap) {
+  const JobSpec& s = *job.spec;
+  v1::LaunchBatchRequest req;
+  v1::JobContext* c = req.mutable_job();
+  c->set_job_id(job.id);
+  c->set_job_name(job.name);
+  c->mutable_user()->set_uid(s.uid);
+  c->mutable_user()->set_name(s.user_name);
+  c->mutable_group()->set_gid(s.gid);
+  c->set_partition(job.partition);
+  c->set_account(s.account);
+  c->set_qos(s.qos);
+  if (snap.config) c->set_cluster(snap.config->cluster_name);
+  c->set_node_list(job.alloc.NodeList());
+  for (const NodeAllocation& a : job.alloc.nodes) {
+    std::shared_ptr<const Node> n = snap.FindNode(a.node);
+    FillAllocation(a, n.get(), c->add_nodes());
+    if (a.node == node_name) FillAllocation(a, n.get(), req.mutable_allocation());
+  }
+  c->set_start_time(rpc::ToEpochSeconds(job.start_time));
+  if (!job.time_limit.infinite()) {
+    c->set_end_time(rpc::ToEpochSeconds(job.start_time) + job.time_limit.seconds());
+  }
+  c->set_num_tasks(EffectiveTasks(s, job.min_nodes));
+  c->set_cpus_per_task(s.cpus_per_task);
+  if (s.ntasks_per_node != 0) c->set_ntasks_per_node(s.ntasks_per_node);
+  if (s.mem_per_node_mb) c->set_mem_per_node_mb(*s.mem_per_node_mb);
+  if (s.mem_per_cpu_mb) c->set_mem_per_cpu_mb(*s.mem_per_cpu_mb);
+  c->set_submit_dir(s.work_dir);
+
+  req.set_script(s.script);
+  for (const std::string& a : s.argv) req.add_argv(a);
+  for (const std::string& e : s.environment) req.add_environment(e);
+  req.set_work_dir(s.work_dir);
+  req.set_std_in(s.std_in.empty() ? "/dev/null" : rpc::ExpandStdPath(s.std_in, job, s.user_name));
+  std::string out = rpc::ExpandStdPath(s.std_out, job, s.user_name);
+  req.set_std_out(out);
+  req.set_std_err(s.std_err.empty() ? out : rpc::ExpandStdPath(s.std_err, job, s.user_name));
+  if (s.open_mode == OpenMode::kAppend) req.set_open_mode(v1::OPEN_MODE_APPEND);
+  if (s.open_mode == OpenMode::kTruncate) req.set_open_mode(v1::OPEN_MODE_TRUNCATE);
+  return req;
+}
+
+}  // namespace
+
+GrpcNodeTransport::GrpcNodeTransport(auth::Munge munge, std::chrono::milliseconds deadline)
+    : munge_(std::move(munge)), deadline_(deadline), thread_([this] { Run(); }) {}
+
+GrpcNodeTransport::~GrpcNodeTransport() { Stop(); }
+
+void GrpcNodeTransport::Attach(Controller* controller) {
+  std::lock_guard<std::mutex> lock(mu_);
+  controller_ = controller;
+  cv_.notify_all();
+}
+
+void GrpcNodeTransport::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_ && !thread_.joinable()) return;
+    stop_ = true;
+    if (!queue_.empty()) log_.Warn("dropping {} queued node requests at shutdown", queue_.size());
+    queue_.clear();
+    cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void GrpcNodeTransport::Post(Task task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stop_) {
+    log_.Warn("node request dropped: transport stopped");
+    return;
+  }
+  queue_.push_back(std::move(task));
+  cv_.notify_all();
+}
+
+void GrpcNodeTransport::Run() {
+  for (;;) {
+    Task task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stop_ || (controller_ != nullptr && !queue_.empty()); });
+      if (stop_) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+std::shared_ptr<grpc::Channel> GrpcNodeTransport::ChannelTo(const std::string& node) {
+  std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
+  std::shared_ptr<const Node> n = snap->FindNode(node);
+  if (!n) {
+    log_.Error("NodeName={} is not in the configuration; request dropped", node);
+    return nullptr;
+  }
+  uint16_t port = n->port != 0 ? n->port : (snap->config ? snap->config->slurmd_port : 0);
+  std::string target = fmt::format("{}:{}", n->addr.empty() ? n->name : n->addr, port);
+  auto it = channels_.find(target);
+  if (it != channels_.end()) return it->second;
+  std::shared_ptr<grpc::Channel> channel = rpc::CreateAuthenticatedChannel(target, munge_);
+  channels_.emplace(target, channel);
+  return channel;
+}
+
+void GrpcNodeTransport::SendLaunch(const std::string& node, const std::shared_ptr<const Job>& job) {
+  std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
+  grpc::Status status;
+  if (std::shared_ptr<grpc::Channel> channel = ChannelTo(node)) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline_);
+    v1::LaunchBatchResponse resp;
+    status = v1::NodeControl::NewStub(channel)->LaunchBatch(
+        &context, LaunchRequest(*job, node, *snap), &resp);
+  } else {
+    status = rpc::ToGrpcStatus(Error(ErrorCode::kInvalidNodeName));
+  }
+  if (status.ok()) return;
+  Error error = rpc::FromGrpcStatus(status);
+  log_.Error("JobId={} launch on NodeName={} failed: {}; ending the job", job->id, node,
+             error.ToString());
+  // The job would otherwise stay RUNNING with nothing running it.
+  if (Status s = controller_->JobComplete(node, job->id, ExitCode{1, 0}.ToWaitStatus()); !s) {
+    log_.Warn("JobId={} could not be ended after its failed launch: {}", job->id,
+              s.error().ToString());
+  }
+}
+
+void GrpcNodeTransport::LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) {
+  Post([this, node, job = std::move(job)] { SendLaunch(node, job); });
+}
+
+void GrpcNodeTransport::SignalJob(const std::string& node, JobId job, int signal) {
+  Post([this, node, job, signal] {
+    std::shared_ptr<grpc::Channel> channel = ChannelTo(node);
+    if (!channel) return;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline_);
+    v1::SignalJobRequest req;
+    req.set_job_id(job);
+    req.set_signal(signal);
+    v1::SignalJobResponse resp;
+    grpc::Status s = v1::NodeControl::NewStub(channel)->SignalJob(&context, req, &resp);
+    if (!s.ok()) {
+      log_.Warn("JobId={} signal {} to NodeName={} failed: {}", job, signal, node,
+                rpc::FromGrpcStatus(s).ToString());
+    }
+  });
+}
+
+void GrpcNodeTransport::TerminateJob(const std::string& node, JobId job) {
+  Post([this, node, job] {
+    std::shared_ptr<grpc::Channel> channel = ChannelTo(node);
+    if (!channel) return;
+    std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline_);
+    v1::TerminateJobRequest req;
+    req.set_job_id(job);
+    if (snap->config && !snap->config->kill_wait.infinite()) {
+      req.set_kill_wait_s(snap->config->kill_wait.seconds());
+    }
+    if (std::shared_ptr<const Job> j = snap->FindJob(job)) {
+      req.set_state(rpc::ToProto(j->state));
+      req.set_reason(rpc::ToProto(j->reason));
+    }
+    v1::TerminateJobResponse resp;
+    grpc::Status s = v1::NodeControl::NewStub(channel)->TerminateJob(&context, req, &resp);
+    if (!s.ok()) {
+      log_.Warn("JobId={} terminate on NodeName={} failed: {}", job, node,
+                rpc::FromGrpcStatus(s).ToString());
+    }
+  });
+}
+
+}  // namespace drover::ctld::service

@@ -1,0 +1,337 @@
+// The controller's gRPC services end to end in one process: the real server on
+// 127.0.0.1:0, a Controller over a memory state store and a fake node transport, a
+// private munged, and generated stubs calling with MUNGE credentials. Credentials of
+// other uids come from `munge` run under setpriv (the test runs as root).
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "ctld/service/ctld_server.h"
+#include "drover/v1/controller.grpc.pb.h"
+#include "drover/v1/node.grpc.pb.h"
+#include "rpc/auth_client.h"
+#include "rpc/auth_metadata.h"
+#include "rpc/status.h"
+#include "storage/state_store.h"
+#include "testing/fake_node_transport.h"
+#include "testing/in_process_cluster.h"
+#include "testing/munge_daemon.h"
+
+namespace drover::ctld::service {
+namespace {
+
+constexpr char kConf[] = R"(ClusterName=svc
+SlurmctldHost=ctl
+SlurmUser=root
+SlurmdTimeout=300
+ReturnToService=1
+FirstJobId=100
+NodeName=n[1-2] CPUs=4 RealMemory=1000
+PartitionName=debug Nodes=n[1-2] Default=YES MaxTime=60 State=UP
+)";
+
+constexpr uint32_t kAlice = 65534;  // nobody
+constexpr uint32_t kBob = 65533;
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to make other uids' credentials";
+    auto munged = testing::MungeDaemon::Start();
+    ASSERT_TRUE(munged.has_value()) << munged.error().ToString();
+    munged_ = std::move(*munged);
+    auto conf = testing::ParseTestConfig(kConf);
+    ASSERT_TRUE(conf.has_value()) << conf.error().ToString();
+    store_ = storage::NewMemoryStateStore();
+    ControllerOptions copts;
+    copts.config = *conf;
+    copts.store = store_.get();
+    copts.transport = &transport_;
+    copts.clock = &clock_;
+    auto controller = Controller::Create(copts);
+    ASSERT_TRUE(controller.has_value()) << controller.error().ToString();
+    controller_ = std::move(*controller);
+
+    ServiceOptions sopts;
+    sopts.controller = controller_.get();
+    sopts.munge = auth::Munge(munged_->socket_path());
+    sopts.clock = &clock_;
+    sopts.boot_time = clock_.Now();
+    sopts.controller_epoch = 7;
+    auto server = CtldServer::Start("127.0.0.1:0", sopts);
+    ASSERT_TRUE(server.has_value()) << server.error().ToString();
+    server_ = std::move(*server);
+    target_ = "127.0.0.1:" + std::to_string(server_->port());
+    auto root_channel = rpc::CreateAuthenticatedChannel(target_, sopts.munge);
+    root_ = v1::Controller::NewStub(root_channel);
+    root_registry_ = v1::NodeRegistry::NewStub(root_channel);
+    bare_channel_ = grpc::CreateChannel(target_, grpc::InsecureChannelCredentials());
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+    controller_.reset();
+  }
+
+  // A credential encoded by `uid` (munge run as that user), for one call.
+  std::string CredentialOf(uint32_t uid) {
+    std::string cmd = "setpriv --reuid=" + std::to_string(uid) + " --regid=" + std::to_string(uid) +
+                      " --clear-groups munge -n -S " + munged_->socket_path();
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (p != nullptr && fgets(buf, sizeof(buf), p) != nullptr) out += buf;
+    if (p != nullptr) pclose(p);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+  }
+
+  std::unique_ptr<grpc::ClientContext> ContextAs(uint32_t uid) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->AddMetadata(rpc::kMungeMetadataKey, CredentialOf(uid));
+    return context;
+  }
+
+  void RegisterNodes() {
+    for (const char* name : {"n1", "n2"}) {
+      grpc::ClientContext context;
+      v1::RegisterNodeRequest req;
+      req.set_node_name(name);
+      v1::RegisterNodeResponse resp;
+      grpc::Status s = root_registry_->Register(&context, req, &resp);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      EXPECT_EQ(resp.state(), v1::NODE_STATE_IDLE);
+      EXPECT_EQ(resp.cluster_name(), "svc");
+      EXPECT_EQ(resp.controller_epoch(), 7u);
+    }
+  }
+
+  v1::SubmitBatchJobRequest MakeJob(const std::string& name) {
+    v1::SubmitBatchJobRequest req;
+    req.mutable_spec()->set_name(name);
+    req.mutable_spec()->set_work_dir("/tmp");
+    req.mutable_spec()->set_time_limit_s(600);
+    req.set_script("#!/bin/sh\ntrue\n");
+    return req;
+  }
+
+  std::vector<v1::JobInfo> ListAll() {
+    grpc::ClientContext context;
+    v1::ListJobsRequest req;
+    req.mutable_filter()->set_all_states(true);
+    auto reader = root_->ListJobs(&context, req);
+    std::vector<v1::JobInfo> jobs;
+    v1::ListJobsResponse chunk;
+    while (reader->Read(&chunk)) jobs.insert(jobs.end(), chunk.jobs().begin(), chunk.jobs().end());
+    EXPECT_TRUE(reader->Finish().ok());
+    return jobs;
+  }
+
+  SystemClock clock_;
+  testing::FakeNodeTransport transport_;
+  std::unique_ptr<testing::MungeDaemon> munged_;
+  std::unique_ptr<storage::StateStore> store_;
+  std::unique_ptr<Controller> controller_;
+  std::unique_ptr<CtldServer> server_;
+  std::string target_;
+  std::unique_ptr<v1::Controller::Stub> root_;
+  std::unique_ptr<v1::NodeRegistry::Stub> root_registry_;
+  std::shared_ptr<grpc::Channel> bare_channel_;
+};
+
+TEST_F(ServiceTest, SubmitTakesTheUidFromTheCredentialAndListShowsIt) {
+  RegisterNodes();
+  auto stub = v1::Controller::NewStub(bare_channel_);
+  v1::SubmitBatchJobResponse resp;
+  grpc::Status s = stub->SubmitBatchJob(ContextAs(kAlice).get(), MakeJob("mine"), &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.job_id(), 100u);
+  EXPECT_EQ(transport_.CountOf(testing::NodeRequest::Kind::kLaunch, 100), 1u);
+
+  std::vector<v1::JobInfo> jobs = ListAll();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].user().uid(), kAlice);
+  EXPECT_EQ(jobs[0].user().name(), "nobody");
+  EXPECT_EQ(jobs[0].state(), v1::JOB_STATE_RUNNING);
+  EXPECT_EQ(jobs[0].spec().name(), "mine");
+  EXPECT_FALSE(jobs[0].node_list().empty());
+  EXPECT_EQ(jobs[0].cluster(), "svc");
+
+  // Filters: by uid, by state, by node.
+  grpc::ClientContext context;
+  v1::ListJobsRequest req;
+  req.mutable_filter()->add_uids(kBob);
+  auto reader = root_->ListJobs(&context, req);
+  v1::ListJobsResponse chunk;
+  ASSERT_TRUE(reader->Read(&chunk));
+  EXPECT_EQ(chunk.jobs_size(), 0);
+  EXPECT_GT(chunk.snapshot_time(), 0);
+  while (reader->Read(&chunk)) {
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+}
+
+TEST_F(ServiceTest, OnBehalfOfAnotherUserNeedsPrivilege) {
+  auto stub = v1::Controller::NewStub(bare_channel_);
+  v1::SubmitBatchJobRequest req = MakeJob("sneaky");
+  req.mutable_spec()->set_on_behalf_uid(0);
+  req.mutable_spec()->set_on_behalf_gid(0);
+  v1::SubmitBatchJobResponse resp;
+  grpc::Status s = stub->SubmitBatchJob(ContextAs(kAlice).get(), req, &resp);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(rpc::FromGrpcStatus(s).code(), ErrorCode::kAccessDenied);
+}
+
+TEST_F(ServiceTest, AnotherUidCannotCancelButTheOwnerCan) {
+  RegisterNodes();
+  auto stub = v1::Controller::NewStub(bare_channel_);
+  v1::SubmitBatchJobResponse submitted;
+  ASSERT_TRUE(stub->SubmitBatchJob(ContextAs(kAlice).get(), MakeJob("a"), &submitted).ok());
+
+  v1::CancelJobsRequest cancel;
+  cancel.add_jobs()->set_job_id(submitted.job_id());
+  v1::JobActionResponse resp;
+  ASSERT_TRUE(stub->CancelJobs(ContextAs(kBob).get(), cancel, &resp).ok());
+  ASSERT_EQ(resp.results_size(), 1);
+  ASSERT_TRUE(resp.results(0).has_error());
+  EXPECT_EQ(rpc::FromProto(resp.results(0).error()).code(), ErrorCode::kAccessDenied);
+  EXPECT_EQ(ListAll()[0].state(), v1::JOB_STATE_RUNNING);
+
+  resp.Clear();
+  ASSERT_TRUE(stub->CancelJobs(ContextAs(kAlice).get(), cancel, &resp).ok());
+  ASSERT_EQ(resp.results_size(), 1);
+  EXPECT_FALSE(resp.results(0).has_error()) << resp.results(0).error().message();
+  EXPECT_NE(ListAll()[0].state(), v1::JOB_STATE_RUNNING);
+
+  // Unknown ids are reported per job; no ids and no filter is refused as a whole.
+  cancel.mutable_jobs(0)->set_job_id(999);
+  resp.Clear();
+  grpc::ClientContext c1;
+  ASSERT_TRUE(root_->CancelJobs(&c1, cancel, &resp).ok());
+  EXPECT_EQ(rpc::FromProto(resp.results(0).error()).code(), ErrorCode::kInvalidJobId);
+  grpc::ClientContext c2;
+  EXPECT_EQ(root_->CancelJobs(&c2, v1::CancelJobsRequest(), &resp).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ServiceTest, CallsWithoutACredentialAreRefused) {
+  auto stub = v1::Controller::NewStub(bare_channel_);
+  grpc::ClientContext context;
+  v1::SubmitBatchJobResponse resp;
+  grpc::Status s = stub->SubmitBatchJob(&context, MakeJob("x"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(rpc::FromGrpcStatus(s).code(), ErrorCode::kAuthCredInvalid);
+  auto registry = v1::NodeRegistry::NewStub(bare_channel_);
+  grpc::ClientContext c2;
+  v1::HeartbeatRequest hb;
+  hb.set_node_name("n1");
+  v1::HeartbeatResponse hb_resp;
+  EXPECT_EQ(registry->Heartbeat(&c2, hb, &hb_resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(ServiceTest, NodeRegistryIsForRootAndSlurmUserOnly) {
+  auto registry = v1::NodeRegistry::NewStub(bare_channel_);
+  v1::RegisterNodeRequest req;
+  req.set_node_name("n1");
+  v1::RegisterNodeResponse resp;
+  grpc::Status s = registry->Register(ContextAs(kAlice).get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  RegisterNodes();
+  grpc::ClientContext context;
+  v1::HeartbeatRequest hb;
+  hb.set_node_name("n1");
+  v1::HeartbeatResponse hb_resp;
+  ASSERT_TRUE(root_registry_->Heartbeat(&context, hb, &hb_resp).ok());
+  EXPECT_FALSE(hb_resp.reregister());
+}
+
+TEST_F(ServiceTest, JobCompleteFromTheNodeEndsTheJob) {
+  RegisterNodes();
+  v1::SubmitBatchJobResponse submitted;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(root_->SubmitBatchJob(&c1, MakeJob("done"), &submitted).ok());
+  grpc::ClientContext c2;
+  v1::JobCompleteRequest req;
+  req.set_job_id(submitted.job_id());
+  req.set_node_name("n1");
+  req.mutable_exit_code()->set_status(3);
+  v1::JobCompleteResponse resp;
+  ASSERT_TRUE(root_registry_->JobComplete(&c2, req, &resp).ok());
+  v1::JobInfo job = ListAll()[0];
+  EXPECT_EQ(job.exit_code().status(), 3);
+  EXPECT_EQ(job.state(), v1::JOB_STATE_FAILED);
+}
+
+TEST_F(ServiceTest, ErrorsKeepCodeAndMessage) {
+  v1::SubmitBatchJobRequest req = MakeJob("x");
+  req.mutable_spec()->add_partitions("nosuchpart");
+  grpc::ClientContext context;
+  v1::SubmitBatchJobResponse resp;
+  grpc::Status s = root_->SubmitBatchJob(&context, req, &resp);
+  ASSERT_FALSE(s.ok());
+  Error e = rpc::FromGrpcStatus(s);
+  EXPECT_EQ(e.code(), ErrorCode::kInvalidPartitionName);
+  // Message and context arrive as the engine made them (today: the standard text, and
+  // the partition in the context).
+  EXPECT_TRUE(e.message().find("nosuchpart") != std::string::npos || e.context() == "nosuchpart")
+      << e.ToString();
+
+  grpc::ClientContext c2;
+  v1::TestJobResponse test_resp;
+  grpc::Status t = root_->TestJob(&c2, v1::TestJobRequest(), &test_resp);
+  EXPECT_EQ(t.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(rpc::FromGrpcStatus(t).code(), ErrorCode::kNotSupported);
+}
+
+TEST_F(ServiceTest, UpdateNodesDrainsForRootOnly) {
+  RegisterNodes();
+  v1::UpdateNodesRequest req;
+  req.add_node_names("n2");
+  req.set_state(v1::NODE_UPDATE_STATE_DRAIN);
+  req.set_reason("bad disk");
+  auto stub = v1::Controller::NewStub(bare_channel_);
+  v1::UpdateNodesResponse resp;
+  grpc::Status denied = stub->UpdateNodes(ContextAs(kAlice).get(), req, &resp);
+  EXPECT_FALSE(denied.ok());
+  grpc::ClientContext context;
+  grpc::Status s = root_->UpdateNodes(&context, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  grpc::ClientContext c2;
+  v1::ListNodesRequest list;
+  list.add_node_names("n[2-3]");
+  auto reader = root_->ListNodes(&c2, list);
+  std::vector<v1::NodeInfo> nodes;
+  v1::ListNodesResponse chunk;
+  while (reader->Read(&chunk))
+    nodes.insert(nodes.end(), chunk.nodes().begin(), chunk.nodes().end());
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_EQ(nodes.size(), 1u);
+  EXPECT_EQ(nodes[0].name(), "n2");
+  ASSERT_EQ(nodes[0].state_flags_size(), 1);
+  EXPECT_EQ(nodes[0].state_flags(0), v1::NODE_STATE_FLAG_DRAIN);
+  EXPECT_EQ(nodes[0].reason(), "bad disk");
+  EXPECT_EQ(nodes[0].partitions(0), "debug");
+
+  grpc::ClientContext c3;
+  v1::ListPartitionsResponse parts;
+  ASSERT_TRUE(root_->ListPartitions(&c3, v1::ListPartitionsRequest(), &parts).ok());
+  ASSERT_EQ(parts.partitions_size(), 1);
+  EXPECT_EQ(parts.partitions(0).total_cpus(), 8u);
+
+  grpc::ClientContext c4;
+  v1::GetConfigResponse config;
+  ASSERT_TRUE(root_->GetConfig(&c4, v1::GetConfigRequest(), &config).ok());
+  EXPECT_EQ(config.cluster_name(), "svc");
+  bool found = false;
+  for (const v1::ConfigEntry& e : config.entries())
+    found = found || (e.key() == "ClusterName" && e.value() == "svc");
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace drover::ctld::service

@@ -1,0 +1,250 @@
+#include "noded/node_daemon.h"
+
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "base/log.h"
+#include "noded/node_control.h"
+#include "noded/spool.h"
+#include "rpc/auth_client.h"
+#include "rpc/status.h"
+
+namespace drover::noded {
+namespace {
+
+const log::Logger& Log() {
+  static const log::Logger logger("noded");
+  return logger;
+}
+
+constexpr char kVersion[] = "0.1.0";
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+Status MakeDirs(const std::string& path, mode_t mode) {
+  for (size_t pos = 1; pos != std::string::npos;) {
+    pos = path.find('/', pos + 1);
+    std::string prefix = path.substr(0, pos);
+    if (mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) {
+      return Error(ErrorCode::kIo, fmt::format("mkdir: {}", std::strerror(errno)), prefix);
+    }
+  }
+  return Ok();
+}
+
+void AddSteps(const std::vector<uint32_t>& job_ids,
+              google::protobuf::RepeatedPtrField<v1::StepId>* steps) {
+  for (uint32_t job_id : job_ids) {
+    v1::StepId* step = steps->Add();
+    step->set_job_id(job_id);
+    step->set_kind(v1::STEP_KIND_BATCH);
+  }
+}
+
+}  // namespace
+
+NodeDaemon::NodeDaemon(NodeDaemonOptions options)
+    : options_(std::move(options)), munge_(options_.munge_socket), start_time_(Now()) {}
+
+Result<std::unique_ptr<NodeDaemon>> NodeDaemon::Create(NodeDaemonOptions options) {
+  RETURN_IF_ERROR(MakeDirs(options.spool_dir, 0755));
+  std::unique_ptr<NodeDaemon> daemon(new NodeDaemon(std::move(options)));
+  daemon->service_ = std::make_unique<ControlService>(*daemon);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(daemon->options_.listen_address, grpc::InsecureServerCredentials(),
+                           &daemon->port_);
+  builder.RegisterService(daemon->service_.get());
+  daemon->server_ = builder.BuildAndStart();
+  if (daemon->server_ == nullptr || daemon->port_ == 0) {
+    return Error(ErrorCode::kUnavailable,
+                 fmt::format("cannot listen on {}", daemon->options_.listen_address),
+                 fmt::format("node {}", daemon->options_.node_name));
+  }
+  Log().Info("NodeName={} listening on port {}, spool {}", daemon->options_.node_name,
+             daemon->port_, daemon->options_.spool_dir);
+  daemon->registrar_ = std::thread([d = daemon.get()] { d->RegistrarLoop(); });
+  return daemon;
+}
+
+NodeDaemon::~NodeDaemon() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = true;
+    if (current_call_ != nullptr) current_call_->TryCancel();
+  }
+  stop_cv_.notify_all();
+  if (registrar_.joinable()) registrar_.join();
+  if (server_) {
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server_->Wait();
+  }
+  Log().Info("NodeName={} stopped; running jobs left to their drover-stepd", options_.node_name);
+}
+
+std::vector<uint32_t> NodeDaemon::RunningJobs() const {
+  std::vector<uint32_t> running;
+  for (uint32_t job_id : ListJobDirs(options_.spool_dir)) {
+    if (StepdAlive(JobDir(options_.spool_dir, job_id))) running.push_back(job_id);
+  }
+  std::sort(running.begin(), running.end());
+  return running;
+}
+
+bool NodeDaemon::SleepFor(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  return stop_cv_.wait_for(lock, d, [this] { return stopping_; });
+}
+
+// One controller call with a deadline, cancellable by the destructor.
+template <typename Call>
+static grpc::Status CallWithStop(std::mutex& mu, bool& stopping, grpc::ClientContext*& current,
+                                 std::chrono::milliseconds timeout, Call call) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (stopping) return grpc::Status(grpc::StatusCode::CANCELLED, "stopping");
+    current = &context;
+  }
+  grpc::Status status = call(context);
+  std::lock_guard<std::mutex> lock(mu);
+  current = nullptr;
+  return status;
+}
+
+Status NodeDaemon::RegisterOnce(v1::NodeRegistry::Stub& stub) {
+  const NodeDaemonOptions& o = options_;
+  v1::RegisterNodeRequest request;
+  request.set_node_name(o.node_name);
+  request.set_hostname(o.hostname);
+  request.set_address(o.address);
+  request.set_port(static_cast<uint32_t>(port_));
+  request.set_version(kVersion);
+  struct utsname uts;
+  if (uname(&uts) == 0) {
+    request.set_arch(uts.machine);
+    request.set_os(fmt::format("{} {}", uts.sysname, uts.release));
+  }
+  struct sysinfo info;
+  if (sysinfo(&info) == 0) {
+    request.set_boot_time(Now() - info.uptime);
+    request.set_free_mem_mb(static_cast<uint64_t>(info.freeram) * info.mem_unit >> 20);
+    request.set_cpu_load(static_cast<double>(info.loads[0]) / (1 << SI_LOAD_SHIFT));
+  }
+  request.set_daemon_start_time(start_time_);
+  v1::NodeResources* r = request.mutable_resources();
+  r->set_cpus(o.cpus);
+  r->set_boards(o.boards);
+  r->set_sockets(o.sockets);
+  r->set_cores_per_socket(o.cores_per_socket);
+  r->set_threads_per_core(o.threads_per_core);
+  r->set_real_memory_mb(o.real_memory_mb);
+  r->set_tmp_disk_mb(o.tmp_disk_mb);
+  r->set_core_spec_count(o.core_spec_count);
+  r->set_mem_spec_limit_mb(o.mem_spec_limit_mb);
+  for (const std::string& f : o.features) r->add_features(f);
+  std::vector<uint32_t> running = RunningJobs();
+  AddSteps(running, request.mutable_steps());
+
+  v1::RegisterNodeResponse response;
+  grpc::Status status = CallWithStop(
+      stop_mu_, stopping_, current_call_, o.rpc_timeout,
+      [&](grpc::ClientContext& context) { return stub.Register(&context, request, &response); });
+  if (!status.ok()) return rpc::FromGrpcStatus(status);
+  Log().Info("NodeName={} registered with {} ({} running job(s))", o.node_name, o.controller,
+             running.size());
+  if (response.heartbeat_interval_s() > 0) {
+    auto asked = std::chrono::milliseconds(response.heartbeat_interval_s() * 1000);
+    heartbeat_interval_ = std::clamp(asked, std::chrono::milliseconds(1000), kMaxHeartbeat);
+  }
+  epoch_ = response.controller_epoch();
+  TerminateJobs({response.terminate_job_ids().begin(), response.terminate_job_ids().end()});
+  return Ok();
+}
+
+Status NodeDaemon::HeartbeatOnce(v1::NodeRegistry::Stub& stub, bool* reregister) {
+  v1::HeartbeatRequest request;
+  request.set_node_name(options_.node_name);
+  AddSteps(RunningJobs(), request.mutable_steps());
+  struct sysinfo info;
+  if (sysinfo(&info) == 0) {
+    request.set_free_mem_mb(static_cast<uint64_t>(info.freeram) * info.mem_unit >> 20);
+    request.set_cpu_load(static_cast<double>(info.loads[0]) / (1 << SI_LOAD_SHIFT));
+  }
+  request.set_time(Now());
+  v1::HeartbeatResponse response;
+  grpc::Status status = CallWithStop(
+      stop_mu_, stopping_, current_call_, options_.rpc_timeout,
+      [&](grpc::ClientContext& context) { return stub.Heartbeat(&context, request, &response); });
+  if (!status.ok()) return rpc::FromGrpcStatus(status);
+  *reregister = response.reregister() || response.controller_epoch() != epoch_;
+  TerminateJobs({response.terminate_job_ids().begin(), response.terminate_job_ids().end()});
+  return Ok();
+}
+
+void NodeDaemon::TerminateJobs(const std::vector<uint32_t>& job_ids) {
+  for (uint32_t job_id : job_ids) {
+    Status sent = SendControl(JobDir(options_.spool_dir, job_id), "terminate");
+    Log().Info("JobId={} terminate (controller does not know it): {}", job_id,
+               sent ? "sent" : sent.error().ToString());
+  }
+}
+
+void NodeDaemon::RegistrarLoop() {
+  // A failed call gets a fresh channel: a channel that failed to connect waits out gRPC's
+  // own reconnect backoff (which grows past ours), and the controller may be back sooner.
+  auto connect = [this] {
+    return v1::NodeRegistry::NewStub(rpc::CreateAuthenticatedChannel(options_.controller, munge_));
+  };
+  auto stub = connect();
+  heartbeat_interval_ = std::min(options_.heartbeat_interval, kMaxHeartbeat);
+  std::chrono::milliseconds backoff(100);
+  bool need_register = true;
+  for (;;) {
+    if (need_register) {
+      Status s = RegisterOnce(*stub);
+      if (s) {
+        registered_ = true;
+        need_register = false;
+        backoff = std::chrono::milliseconds(100);
+      } else {
+        Log().Log(backoff >= options_.max_backoff ? log::Level::kWarning : log::Level::kDebug,
+                  "NodeName={} registration with {} failed: {}; retrying in {} ms",
+                  options_.node_name, options_.controller, s.error().ToString(), backoff.count());
+        if (options_.registration_failed_for_testing) {
+          options_.registration_failed_for_testing(s.error());
+        }
+        if (SleepFor(backoff)) return;
+        backoff = std::min(backoff * 2, options_.max_backoff);
+        stub = connect();
+        continue;
+      }
+    }
+    if (SleepFor(heartbeat_interval_)) return;
+    bool reregister = false;
+    Status s = HeartbeatOnce(*stub, &reregister);
+    if (!s) {
+      Log().Debug("NodeName={} heartbeat failed: {}", options_.node_name, s.error().ToString());
+      // The controller is down or restarting, or no longer knows this node: register
+      // again (with backoff), which also re-reports the running jobs.
+      stub = connect();
+      registered_ = false;
+      need_register = true;
+      continue;
+    }
+    if (reregister) {
+      registered_ = false;
+      need_register = true;
+    }
+  }
+}
+
+}  // namespace drover::noded

@@ -1,0 +1,138 @@
+// NodeDaemon: droverd as a class. It serves NodeControl for the controller (LaunchBatch,
+// SignalJob, TerminateJob, Ping), registers its node with the controller's NodeRegistry
+// and heartbeats. Batch jobs run in drover-stepd processes that it starts detached (see
+// stepd_spawn.h) and reaches through their spool directories (see spool.h), so
+// destroying a NodeDaemon (droverd's SIGTERM, a crash, a restart) leaves running jobs
+// alone, and a new NodeDaemon on the same spool finds them again and reports them.
+//
+// Threads: gRPC's handler threads run the NodeControl calls; they share only the spool
+// (launches serialised by launch_mu_) and the constant options. One registrar thread owns
+// the registration state: Register (retried with backoff while the controller is down),
+// then a Heartbeat every interval; a heartbeat that asks for it (reregister, or a new
+// controller epoch) makes it Register again.
+//
+// Thread-safety: Create() and the destructor on one thread; the accessors from any.
+#pragma once
+
+#include <grpcpp/server.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "auth/munge.h"
+#include "base/result.h"
+#include "config/slurm_conf.h"
+#include "drover/v1/node.grpc.pb.h"
+
+namespace drover::noded {
+
+// Everything a node daemon needs, resolved from slurm.conf by OptionsFromConfig (or set
+// directly by tests).
+struct NodeDaemonOptions {
+  std::string node_name;
+  std::string hostname;        // NodeHostname
+  std::string address;         // NodeAddr: where the controller reaches NodeControl
+  std::string listen_address;  // "0.0.0.0:6818"; port 0 picks a free one (tests)
+  std::string controller;      // the NodeRegistry target, "host:port"
+  std::string munge_socket;    // AuthInfo socket=; empty: libmunge's default
+  std::string spool_dir;       // SlurmdSpoolDir, %n expanded
+  std::string stepd_path;      // the drover-stepd binary
+  std::string conf_path;       // SLURM_CONF for jobs; may be empty
+  std::string log_file;        // handed to drover-stepd; empty: stepd logs nowhere
+  std::string log_level = "info";
+  uid_t slurm_user_uid = 0;  // SlurmUser: may call NodeControl, as root may
+
+  // Resources as configured (several daemons share a host: never probe the hardware).
+  uint32_t cpus = 1, boards = 1, sockets = 1, cores_per_socket = 1, threads_per_core = 1;
+  uint64_t real_memory_mb = 1, tmp_disk_mb = 0, mem_spec_limit_mb = 0;
+  uint32_t core_spec_count = 0;
+  std::vector<std::string> features;
+
+  std::chrono::seconds kill_wait{30};           // KillWait
+  std::chrono::seconds unkillable_timeout{60};  // UnkillableStepTimeout
+  bool job_file_append = false;                 // JobFileAppend
+  // SlurmdTimeout/3, capped at kMaxHeartbeat; the controller's answer may shorten it.
+  std::chrono::milliseconds heartbeat_interval{5000};
+  std::chrono::milliseconds rpc_timeout{5000};           // per controller call
+  std::chrono::milliseconds max_backoff{5000};           // registration retries
+  std::chrono::milliseconds stepd_ready_timeout{30000};  // LaunchBatch waits this long
+
+  // Called on the registrar thread after each failed Register (tests wait on it).
+  std::function<void(const Error&)> registration_failed_for_testing;
+};
+
+inline constexpr std::chrono::milliseconds kMaxHeartbeat{5000};
+
+// The options for `node_name` from slurm.conf. Errors: kInvalidNodeName when the node is
+// not configured, kConfigValue for an unusable SlurmdSpoolDir or SlurmUser.
+Result<NodeDaemonOptions> OptionsFromConfig(const config::SlurmConfig& config,
+                                            const std::string& node_name,
+                                            const std::string& conf_path);
+
+// The controller target for slurm.conf: SlurmctldHost's address (or name) and
+// SlurmctldPort (6817 when unset).
+std::string ControllerTarget(const config::SlurmConfig& config);
+
+// AuthInfo's "socket=/path" (Slurm's auth/munge syntax); empty when absent.
+std::string MungeSocketFromAuthInfo(std::string_view auth_info);
+
+class NodeDaemon {
+ public:
+  // Creates the spool dir, starts serving NodeControl and the registrar thread. Errors
+  // when the listening port cannot be bound or the spool dir cannot be created.
+  static Result<std::unique_ptr<NodeDaemon>> Create(NodeDaemonOptions options);
+  // Stops serving and registering. Running jobs (their drover-stepd) are not touched.
+  ~NodeDaemon();
+  NodeDaemon(const NodeDaemon&) = delete;
+  NodeDaemon& operator=(const NodeDaemon&) = delete;
+
+  int port() const { return port_; }
+  const NodeDaemonOptions& options() const { return options_; }
+  // True once a Register call was acknowledged (and no heartbeat asked for another).
+  bool registered() const { return registered_.load(); }
+  // The job ids whose drover-stepd is alive in the spool.
+  std::vector<uint32_t> RunningJobs() const;
+
+ private:
+  class ControlService;
+  explicit NodeDaemon(NodeDaemonOptions options);
+
+  void RegistrarLoop();
+  Status RegisterOnce(v1::NodeRegistry::Stub& stub);
+  Status HeartbeatOnce(v1::NodeRegistry::Stub& stub, bool* reregister);
+  void TerminateJobs(const std::vector<uint32_t>& job_ids);
+  // Waits up to `d` or until stopping; true when stopping.
+  bool SleepFor(std::chrono::milliseconds d);
+
+  // Constant after Create().
+  const NodeDaemonOptions options_;
+  const auth::Munge munge_;
+  const int64_t start_time_;
+  int port_ = 0;
+  std::unique_ptr<ControlService> service_;
+  std::unique_ptr<grpc::Server> server_;
+
+  // Serialises launches with each other (duplicate launches of one job).
+  mutable std::mutex launch_mu_;
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;                        // guarded by stop_mu_
+  grpc::ClientContext* current_call_ = nullptr;  // guarded by stop_mu_: cancelled on stop
+
+  std::atomic<bool> registered_{false};
+  // Owned by the registrar thread.
+  uint64_t epoch_ = 0;
+  std::chrono::milliseconds heartbeat_interval_{5000};
+  std::thread registrar_;
+};
+
+}  // namespace drover::noded

@@ -1,0 +1,479 @@
+// NodeDaemon against a fake controller (a NodeRegistry service in this process) and a
+// private munged, launching the real drover-stepd (DROVER_STEPD_PATH) as user nobody.
+// Waits are on events (RPCs received, pidfds) with deadlines; TearDown terminates every
+// stepd the test started, and SIGKILLs any that does not go.
+#include "noded/node_daemon.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drover/v1/node.grpc.pb.h"
+#include "noded/spool.h"
+#include "rpc/auth_client.h"
+#include "rpc/auth_server.h"
+#include "rpc/status.h"
+#include "testing/munge_daemon.h"
+
+namespace drover::noded {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kDeadline = 20s;
+
+// Records what node daemons and stepds report; acknowledges everything.
+class FakeController final : public v1::NodeRegistry::Service {
+ public:
+  explicit FakeController(auth::Munge munge) : munge_(std::move(munge)) {}
+
+  grpc::Status Register(grpc::ServerContext* context, const v1::RegisterNodeRequest* request,
+                        v1::RegisterNodeResponse* response) override {
+    if (grpc::Status s = Check(*context); !s.ok()) return s;
+    response->set_heartbeat_interval_s(1);
+    response->set_controller_epoch(7);
+    Record([&] { registers_.push_back(*request); });
+    return grpc::Status::OK;
+  }
+  grpc::Status Heartbeat(grpc::ServerContext* context, const v1::HeartbeatRequest* request,
+                         v1::HeartbeatResponse* response) override {
+    if (grpc::Status s = Check(*context); !s.ok()) return s;
+    response->set_controller_epoch(7);
+    Record([&] { ++heartbeats_; });
+    return grpc::Status::OK;
+  }
+  grpc::Status JobComplete(grpc::ServerContext* context, const v1::JobCompleteRequest* request,
+                           v1::JobCompleteResponse*) override {
+    if (grpc::Status s = Check(*context); !s.ok()) return s;
+    Record([&] { completes_.push_back(*request); });
+    return grpc::Status::OK;
+  }
+
+  // Waits until `pred` (called under the lock) holds; false at the deadline.
+  bool WaitUntil(const std::function<bool()>& pred, std::chrono::seconds timeout = kDeadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, pred);
+  }
+  std::optional<v1::JobCompleteRequest> WaitComplete(uint32_t job_id) {
+    std::optional<v1::JobCompleteRequest> found;
+    WaitUntil([&] {
+      for (const auto& c : completes_) {
+        if (c.job_id() == job_id) found = c;
+      }
+      return found.has_value();
+    });
+    return found;
+  }
+
+  // Guarded by mu_ (read them inside WaitUntil's predicate or after a wait).
+  std::vector<v1::RegisterNodeRequest> registers_;
+  std::vector<v1::JobCompleteRequest> completes_;
+  int heartbeats_ = 0;
+  int refused_ = 0;
+  std::mutex mu_;
+
+ private:
+  grpc::Status Check(grpc::ServerContext& context) {
+    rpc::Identity caller;
+    grpc::Status s = rpc::AuthenticateCall(context, munge_, &caller);
+    if (!s.ok() || caller.uid != 0) {
+      Record([&] { ++refused_; });
+      return s.ok() ? rpc::ToGrpcStatus(Error(ErrorCode::kAccessDenied)) : s;
+    }
+    return s;
+  }
+  void Record(const std::function<void()>& f) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      f();
+    }
+    cv_.notify_all();
+  }
+
+  const auth::Munge munge_;
+  std::condition_variable cv_;
+};
+
+// A pidfd for `pid`; readable once the process is gone.
+int PidFd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+bool WaitExit(int pidfd, std::chrono::milliseconds timeout) {
+  struct pollfd pfd = {pidfd, POLLIN, 0};
+  return poll(&pfd, 1, static_cast<int>(timeout.count())) == 1;
+}
+
+// Waits until the file at `path` contains `needle`, woken by inotify on its directory.
+bool WaitForFileContaining(const std::string& path, const std::string& needle,
+                           std::chrono::milliseconds timeout) {
+  int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (fd < 0) return false;
+  std::string dir = path.substr(0, path.rfind('/'));
+  inotify_add_watch(fd, dir.c_str(), IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE);
+  auto deadline = Clock::now() + timeout;
+  bool found = false;
+  for (;;) {
+    auto text = ReadFile(path);
+    if (text && text->find(needle) != std::string::npos) {
+      found = true;
+      break;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    struct pollfd pfd = {fd, POLLIN, 0};
+    if (poll(&pfd, 1, static_cast<int>(left.count())) > 0) {
+      char buf[4096];
+      while (read(fd, buf, sizeof buf) > 0) {
+      }
+    }
+  }
+  close(fd);
+  return found;
+}
+
+class NodeDaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(geteuid(), 0u) << "needs root: jobs run as nobody";
+    struct passwd* pw = getpwnam("nobody");
+    ASSERT_NE(pw, nullptr);
+    nobody_uid_ = pw->pw_uid;
+    nobody_gid_ = pw->pw_gid;
+    auto munged = testing::MungeDaemon::Start();
+    ASSERT_TRUE(munged) << munged.error().ToString();
+    munged_ = std::move(munged).value();
+    munge_ = auth::Munge(munged_->socket_path());
+
+    char tmpl[] = "/tmp/drover_noded_test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    chmod(dir_.c_str(), 0755);
+    work_dir_ = dir_ + "/work";
+    ASSERT_EQ(mkdir(work_dir_.c_str(), 0777), 0);
+    chmod(work_dir_.c_str(), 0777);
+
+    controller_ = std::make_unique<FakeController>(munge_);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(controller_.get());
+    controller_server_ = builder.BuildAndStart();
+    ASSERT_NE(controller_server_, nullptr);
+
+    options_.node_name = "n1";
+    options_.hostname = "localhost";
+    options_.address = "127.0.0.1";
+    options_.listen_address = "127.0.0.1:0";
+    options_.controller = fmt::format("127.0.0.1:{}", port);
+    options_.munge_socket = munged_->socket_path();
+    options_.spool_dir = dir_ + "/spool/n1";
+    options_.stepd_path = DROVER_STEPD_PATH;
+    options_.cpus = 3;
+    options_.real_memory_mb = 1234;
+    options_.kill_wait = 2s;
+    options_.heartbeat_interval = 1000ms;
+    options_.rpc_timeout = 2000ms;
+    options_.max_backoff = 500ms;
+  }
+
+  void TearDown() override {
+    // Every stepd still here: terminate it (the fake controller acknowledges its
+    // JobComplete, so it exits), SIGKILL it if it does not go.
+    std::vector<std::pair<pid_t, int>> stepds;
+    for (uint32_t job_id : ListJobDirs(options_.spool_dir)) {
+      std::string job_dir = JobDir(options_.spool_dir, job_id);
+      auto pid_text = ReadFile(job_dir + "/" + kPidFile);
+      (void)SendControl(job_dir, "terminate");
+      if (pid_text) {
+        pid_t pid = std::atoi(pid_text->c_str());
+        if (pid > 0) stepds.emplace_back(pid, PidFd(pid));
+      }
+    }
+    for (auto [pid, pidfd] : stepds) {
+      if (pidfd < 0) continue;
+      if (!WaitExit(pidfd, 15s)) {
+        ADD_FAILURE() << "drover-stepd " << pid << " did not exit; killing it";
+        kill(pid, SIGKILL);
+        WaitExit(pidfd, 5s);
+      }
+      close(pidfd);
+    }
+    daemon_.reset();
+    if (controller_server_) controller_server_->Shutdown(std::chrono::system_clock::now());
+    munged_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  void StartDaemon() {
+    auto daemon = NodeDaemon::Create(options_);
+    ASSERT_TRUE(daemon) << daemon.error().ToString();
+    daemon_ = std::move(daemon).value();
+    stub_ = v1::NodeControl::NewStub(
+        rpc::CreateAuthenticatedChannel(fmt::format("127.0.0.1:{}", daemon_->port()), munge_));
+  }
+
+  v1::LaunchBatchRequest BatchJob(uint32_t job_id, const std::string& body) {
+    v1::LaunchBatchRequest request;
+    v1::JobContext* job = request.mutable_job();
+    job->set_job_id(job_id);
+    job->set_job_name(fmt::format("test{}", job_id));
+    job->mutable_user()->set_uid(nobody_uid_);
+    job->mutable_user()->set_name("nobody");
+    job->mutable_group()->set_gid(nobody_gid_);
+    job->set_partition("debug");
+    job->set_cluster("test");
+    job->set_node_list("n1");
+    job->set_num_tasks(1);
+    job->set_submit_dir(work_dir_);
+    request.mutable_allocation()->set_node_name("n1");
+    request.mutable_allocation()->set_num_cpus(1);
+    request.set_script("#!/bin/sh\n" + body + "\n");
+    request.add_environment("PATH=/usr/bin:/bin");
+    request.add_environment("FOO=bar");
+    request.set_work_dir(work_dir_);
+    request.set_std_out(fmt::format("{}/job{}.out", work_dir_, job_id));
+    return request;
+  }
+
+  Status Launch(const v1::LaunchBatchRequest& request) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kDeadline);
+    v1::LaunchBatchResponse response;
+    return rpc::ToStatus(stub_->LaunchBatch(&context, request, &response));
+  }
+  Status Terminate(uint32_t job_id) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kDeadline);
+    v1::TerminateJobRequest request;
+    request.set_job_id(job_id);
+    request.set_state(v1::JOB_STATE_CANCELLED);
+    v1::TerminateJobResponse response;
+    return rpc::ToStatus(stub_->TerminateJob(&context, request, &response));
+  }
+  pid_t StepdPid(uint32_t job_id) {
+    auto text = ReadFile(JobDir(options_.spool_dir, job_id) + "/" + kPidFile);
+    return text ? std::atoi(text->c_str()) : -1;
+  }
+
+  uid_t nobody_uid_ = 0;
+  gid_t nobody_gid_ = 0;
+  std::unique_ptr<testing::MungeDaemon> munged_;
+  auth::Munge munge_;
+  std::string dir_, work_dir_;
+  std::unique_ptr<FakeController> controller_;
+  std::unique_ptr<grpc::Server> controller_server_;
+  NodeDaemonOptions options_;
+  std::unique_ptr<NodeDaemon> daemon_;
+  std::unique_ptr<v1::NodeControl::Stub> stub_;
+};
+
+TEST_F(NodeDaemonTest, RegistersWithConfiguredResources) {
+  StartDaemon();
+  ASSERT_TRUE(controller_->WaitUntil([&] { return !controller_->registers_.empty(); }));
+  std::lock_guard<std::mutex> lock(controller_->mu_);
+  const v1::RegisterNodeRequest& r = controller_->registers_.front();
+  EXPECT_EQ(r.node_name(), "n1");
+  EXPECT_EQ(r.address(), "127.0.0.1");
+  EXPECT_EQ(r.port(), static_cast<uint32_t>(daemon_->port()));
+  EXPECT_EQ(r.resources().cpus(), 3u);
+  EXPECT_EQ(r.resources().real_memory_mb(), 1234u);
+  EXPECT_EQ(r.steps_size(), 0);
+  EXPECT_EQ(controller_->refused_, 0);
+}
+
+TEST_F(NodeDaemonTest, RetriesRegistrationUntilTheControllerIsUp) {
+  // The controller is down when the daemon starts; it comes back on the same port.
+  controller_server_->Shutdown(std::chrono::system_clock::now());
+  controller_server_.reset();
+  std::mutex mu;
+  std::condition_variable cv;
+  int failures = 0;
+  options_.registration_failed_for_testing = [&](const Error&) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++failures;
+    cv.notify_all();
+  };
+  StartDaemon();
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, kDeadline, [&] { return failures >= 2; }));
+  }
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.controller, grpc::InsecureServerCredentials());
+  builder.RegisterService(controller_.get());
+  controller_server_ = builder.BuildAndStart();
+  ASSERT_NE(controller_server_, nullptr);
+  EXPECT_TRUE(controller_->WaitUntil([&] { return !controller_->registers_.empty(); }));
+  daemon_.reset();  // before `failures` goes out of scope
+}
+
+TEST_F(NodeDaemonTest, BatchJobRunsAsUserAndReportsItsExitCode) {
+  StartDaemon();
+  ASSERT_TRUE(Launch(BatchJob(1, "echo hello; echo \"foo=$FOO job=$SLURM_JOB_ID\"; exit 3")));
+  pid_t stepd = StepdPid(1);
+  ASSERT_GT(stepd, 0);
+  int pidfd = PidFd(stepd);
+
+  auto complete = controller_->WaitComplete(1);
+  ASSERT_TRUE(complete.has_value()) << "no JobComplete";
+  EXPECT_EQ(complete->node_name(), "n1");
+  EXPECT_EQ(complete->exit_code().status(), 3);
+  EXPECT_EQ(complete->exit_code().signal(), 0);
+  EXPECT_EQ(complete->state(), v1::JOB_STATE_FAILED);
+  EXPECT_FALSE(complete->has_launch_error());
+
+  std::string out_path = work_dir_ + "/job1.out";
+  auto out = ReadFile(out_path);
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(*out, "hello\nfoo=bar job=1\n");
+  struct stat st;
+  ASSERT_EQ(stat(out_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, nobody_uid_);
+
+  // Acknowledged: stepd removes the spool dir and exits.
+  if (pidfd >= 0) {
+    EXPECT_TRUE(WaitExit(pidfd, kDeadline));
+    close(pidfd);
+    EXPECT_FALSE(std::filesystem::exists(JobDir(options_.spool_dir, 1)));
+  }
+}
+
+TEST_F(NodeDaemonTest, TerminateJobEndsItPromptly) {
+  StartDaemon();
+  ASSERT_TRUE(Launch(BatchJob(2, "exec sleep 100")));
+  auto started = Clock::now();
+  ASSERT_TRUE(Terminate(2));
+  auto complete = controller_->WaitComplete(2);
+  ASSERT_TRUE(complete.has_value()) << "no JobComplete";
+  EXPECT_LT(Clock::now() - started, 10s);
+  EXPECT_NE(complete->exit_code().signal(), 0) << complete->ShortDebugString();
+  EXPECT_EQ(complete->state(), v1::JOB_STATE_CANCELLED);
+}
+
+TEST_F(NodeDaemonTest, SignalJobReachesTheBatchShell) {
+  StartDaemon();
+  std::string ready = work_dir_ + "/trap_ready";
+  ASSERT_TRUE(Launch(BatchJob(4, fmt::format("trap 'echo got USR1; exit 7' USR1\ntouch {}\n"
+                                             "while :; do sleep 1 & wait $!; done",
+                                             ready))));
+  ASSERT_TRUE(WaitForFileContaining(ready, "", kDeadline));
+  grpc::ClientContext context;
+  v1::SignalJobRequest request;
+  request.set_job_id(4);
+  request.set_signal(SIGUSR1);
+  request.set_batch_only(true);
+  v1::SignalJobResponse response;
+  ASSERT_TRUE(rpc::ToStatus(stub_->SignalJob(&context, request, &response)));
+  auto complete = controller_->WaitComplete(4);
+  ASSERT_TRUE(complete.has_value());
+  EXPECT_EQ(complete->exit_code().status(), 7) << complete->ShortDebugString();
+  auto out = ReadFile(work_dir_ + "/job4.out");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, "got USR1\n");
+}
+
+TEST_F(NodeDaemonTest, StepdRetriesJobCompleteUntilTheControllerIsBack) {
+  options_.log_file = dir_ + "/stepd.log";
+  StartDaemon();
+  ASSERT_TRUE(Launch(BatchJob(5, "sleep 100")));
+  controller_server_->Shutdown(std::chrono::system_clock::now());  // the controller restarts
+  controller_server_.reset();
+  ASSERT_TRUE(Terminate(5));  // droverd needs no controller for that
+  // stepd logs its first failed attempt (warning lines are flushed at once).
+  ASSERT_TRUE(WaitForFileContaining(options_.log_file, "JobId=5 JobComplete to", kDeadline));
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.controller, grpc::InsecureServerCredentials());
+  builder.RegisterService(controller_.get());
+  controller_server_ = builder.BuildAndStart();
+  ASSERT_NE(controller_server_, nullptr);
+  auto complete = controller_->WaitComplete(5);
+  ASSERT_TRUE(complete.has_value());
+  EXPECT_EQ(complete->state(), v1::JOB_STATE_CANCELLED);
+}
+
+TEST_F(NodeDaemonTest, CallsWithoutACredentialAreRefused) {
+  StartDaemon();
+  auto plain = v1::NodeControl::NewStub(grpc::CreateChannel(
+      fmt::format("127.0.0.1:{}", daemon_->port()), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::LaunchBatchResponse response;
+  Status s = rpc::ToStatus(plain->LaunchBatch(&context, BatchJob(6, "true"), &response));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kAuthCredInvalid) << s.error().ToString();
+  EXPECT_TRUE(ListJobDirs(options_.spool_dir).empty());
+}
+
+TEST_F(NodeDaemonTest, SignalForAnUnknownJobIsRefused) {
+  StartDaemon();
+  grpc::ClientContext context;
+  v1::SignalJobRequest request;
+  request.set_job_id(99);
+  request.set_signal(SIGUSR1);
+  v1::SignalJobResponse response;
+  Status s = rpc::ToStatus(stub_->SignalJob(&context, request, &response));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kInvalidJobId);
+}
+
+TEST_F(NodeDaemonTest, RunningJobSurvivesTheDaemonAndIsReportedAtRegistration) {
+  StartDaemon();
+  ASSERT_TRUE(Launch(BatchJob(3, "sleep 100")));
+  pid_t stepd = StepdPid(3);
+  ASSERT_GT(stepd, 0);
+  int pidfd = PidFd(stepd);
+  ASSERT_GE(pidfd, 0);
+  {
+    grpc::ClientContext context;
+    v1::PingNodeResponse ping;
+    ASSERT_TRUE(rpc::ToStatus(stub_->Ping(&context, v1::PingNodeRequest(), &ping)));
+    ASSERT_EQ(ping.steps_size(), 1);
+    EXPECT_EQ(ping.steps(0).job_id(), 3u);
+  }
+
+  daemon_.reset();  // droverd goes away
+  EXPECT_FALSE(WaitExit(pidfd, 0ms)) << "drover-stepd died with the daemon";
+  EXPECT_TRUE(StepdAlive(JobDir(options_.spool_dir, 3)));
+
+  size_t before = 0;
+  {
+    std::lock_guard<std::mutex> lock(controller_->mu_);
+    before = controller_->registers_.size();
+  }
+  StartDaemon();  // a restarted droverd
+  v1::RegisterNodeRequest again;
+  ASSERT_TRUE(controller_->WaitUntil([&] {
+    if (controller_->registers_.size() <= before) return false;
+    again = controller_->registers_.back();
+    return true;
+  }));
+  ASSERT_EQ(again.steps_size(), 1);
+  EXPECT_EQ(again.steps(0).job_id(), 3u);
+  EXPECT_EQ(again.steps(0).kind(), v1::STEP_KIND_BATCH);
+
+  // The new daemon still controls it.
+  ASSERT_TRUE(Terminate(3));
+  auto complete = controller_->WaitComplete(3);
+  ASSERT_TRUE(complete.has_value());
+  EXPECT_NE(complete->exit_code().signal(), 0);
+  EXPECT_TRUE(WaitExit(pidfd, kDeadline));
+  close(pidfd);
+}
+
+}  // namespace
+}  // namespace drover::noded
