@@ -13,7 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD = pathlib.Path(os.environ.get("DROVER_BUILD", ROOT / "build" / "release")).resolve()
 BIN = BUILD / "bin"
 DATA = ROOT / "tests" / "data"
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = DATA / "reference"  # output captured from Slurm 22.05 (copied from shared/)
 
 
 @pytest.fixture(scope="session")

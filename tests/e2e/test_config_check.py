@@ -2,20 +2,20 @@
 import pathlib
 import re
 
-from conftest import DATA, REFERENCE
+from conftest import DATA
 
 CONFIGS = DATA / "config"
 
 
 def test_reference_config_prints_the_show_config_layout(run, tmp_path):
     conf = tmp_path / "slurm.conf"
-    conf.write_text((REFERENCE / "slurm.conf").read_text())
+    conf.write_text((CONFIGS / "anchor.conf").read_text())
     r = run("drover", "config", "check", str(conf))
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert re.fullmatch(r"Configuration data as of \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", lines[0])
     expected = {}
-    for line in (REFERENCE / "scontrol_show_config.txt").read_text().splitlines()[2:]:
+    for line in (CONFIGS / "anchor_show_config.txt").read_text().splitlines()[2:]:
         if " = " in line:
             key, value = line.split(" = ", 1)
             expected[key.rstrip()] = value
@@ -33,7 +33,7 @@ def test_reference_config_prints_the_show_config_layout(run, tmp_path):
 
 def test_slurm_conf_variable_names_the_file(run, tmp_path):
     conf = tmp_path / "slurm.conf"
-    conf.write_text((REFERENCE / "slurm.conf").read_text())
+    conf.write_text((CONFIGS / "anchor.conf").read_text())
     r = run("drover", "config", "check", env={"SLURM_CONF": str(conf)})
     assert r.returncode == 0, r.stderr
     assert "ClusterName             = anchor" in r.stdout
