@@ -18,7 +18,9 @@ function(drover_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main
                         rapidcheck rapidcheck_gtest)
   add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
-  set_tests_properties(${name} PROPERTIES ENVIRONMENT "RC_PARAMS=max_success=300")
+  # Each binary also writes a JSON report, from which scripts/test lists skipped tests.
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT
+    "RC_PARAMS=max_success=300;GTEST_OUTPUT=json:${PROJECT_BINARY_DIR}/gtest-results/${name}.json")
 endfunction()
 
 # drover_fuzzer(NAME SOURCE DEPS ...): a libFuzzer target, built only with DROVER_FUZZ.
