@@ -53,9 +53,10 @@ def test_controller_kill_9_during_a_burst_loses_no_acknowledged_job(local_cluste
 
 def test_node_daemon_kill_9_leaves_its_job_running(local_cluster, tmp_path):
     go = tmp_path / "go"
+    started = tmp_path / "started"
     r = local_cluster.run("sbatch", "--parsable", "-w", "node3",
-                          f"--wrap=while [ ! -e {go} ]; do sleep 0.1; done; echo finished",
-                          cwd=tmp_path)
+                          f"--wrap=touch {started}; while [ ! -e {go} ]; do sleep 0.1; done;"
+                          " echo finished", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     job = r.stdout.strip()
 
@@ -63,7 +64,9 @@ def test_node_daemon_kill_9_leaves_its_job_running(local_cluster, tmp_path):
         out = local_cluster.run("squeue", "-h", "-t", "all", "-j", job, "-o", "%T").stdout
         return out.strip()
 
-    wait_until(lambda: state() == "RUNNING", 60, f"job {job} to run")
+    # RUNNING in squeue is the controller's decision; the script itself has started once
+    # it touched the file, and only then is the job the node daemon's to lose.
+    wait_until(lambda: state() == "RUNNING" and started.exists(), 60, f"job {job} to start")
     droverd = local_cluster.pids()["droverd-node3"]
     os.kill(droverd, signal.SIGKILL)
     wait_until(lambda: not process_alive(droverd), 10, "droverd to die")
