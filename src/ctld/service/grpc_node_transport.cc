@@ -154,6 +154,15 @@ void GrpcNodeTransport::SendLaunch(const std::string& node, const std::shared_pt
   }
   if (status.ok()) return;
   Error error = rpc::FromGrpcStatus(status);
+  if (error.code() == ErrorCode::kUnavailable || error.code() == ErrorCode::kTimeout) {
+    // The node never got the job (its daemon is down or restarting): like Slurm after a
+    // launch failure, the job goes back to the queue when it may be requeued.
+    if (controller_->Requeue(job->id, Identity{0, 0}).has_value()) {
+      log_.Error("JobId={} launch on NodeName={} failed: {}; job requeued", job->id, node,
+                 error.ToString());
+      return;
+    }
+  }
   log_.Error("JobId={} launch on NodeName={} failed: {}; ending the job", job->id, node,
              error.ToString());
   // The job would otherwise stay RUNNING with nothing running it.
