@@ -6,6 +6,7 @@
 
 #include "base/strings.h"
 #include "cli/common/getopt.h"
+#include "cli/common/job_ref.h"
 #include "core/job_state.h"
 
 namespace drover::cli::scancel {
@@ -81,32 +82,6 @@ constexpr SignalName kSignals[] = {
 
 Error Bad(std::string message) { return Error(ErrorCode::kInvalidArgument, std::move(message)); }
 
-std::optional<uint32_t> ParseU32(std::string_view s) {
-  uint32_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-// "42,43 44_[1,3]": commas outside brackets separate ids.
-std::vector<std::string> SplitJobList(std::string_view text) {
-  std::vector<std::string> out;
-  std::string cur;
-  int depth = 0;
-  for (char c : text) {
-    if (c == '[') ++depth;
-    if (c == ']') --depth;
-    if ((c == ',' || c == ' ') && depth <= 0) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-      continue;
-    }
-    cur.push_back(c);
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 std::string StepSuffix(const v1::StepRef& step) {
   switch (step.kind()) {
     case v1::STEP_KIND_BATCH:
@@ -123,48 +98,9 @@ std::string StepSuffix(const v1::StepRef& step) {
 }  // namespace
 
 Result<v1::JobRef> ParseJobId(std::string_view text) {
-  Error bad = Bad("error: Invalid job id " + std::string(text));
-  std::string_view s = text;
-  v1::JobRef ref;
-  if (size_t dot = s.find('.'); dot != std::string_view::npos) {
-    std::string_view step = s.substr(dot + 1);
-    s = s.substr(0, dot);
-    v1::StepRef* step_ref = ref.mutable_step();
-    if (step == "batch") {
-      step_ref->set_kind(v1::STEP_KIND_BATCH);
-    } else if (step == "extern") {
-      step_ref->set_kind(v1::STEP_KIND_EXTERN);
-    } else if (step == "interactive") {
-      step_ref->set_kind(v1::STEP_KIND_INTERACTIVE);
-    } else if (auto id = ParseU32(step)) {
-      step_ref->set_kind(v1::STEP_KIND_NORMAL);
-      step_ref->set_step_id(*id);
-    } else {
-      return bad;
-    }
-  }
-  size_t under = s.find('_');
-  auto id = ParseU32(s.substr(0, under));
-  if (!id || *id == 0) return bad;
-  ref.set_job_id(*id);
-  if (under == std::string_view::npos) return ref;
-  std::string_view tasks = s.substr(under + 1);
-  if (tasks == "*") return ref;
-  if (tasks.size() >= 2 && tasks.front() == '[' && tasks.back() == ']') {
-    tasks = tasks.substr(1, tasks.size() - 2);
-  }
-  for (const std::string& item : SplitList(tasks)) {
-    size_t dash = item.find('-');
-    auto first = ParseU32(std::string_view(item).substr(0, dash));
-    auto last =
-        dash == std::string::npos ? first : ParseU32(std::string_view(item).substr(dash + 1));
-    if (!first || !last || *last < *first) return bad;
-    v1::IdRange* r = ref.add_array_tasks();
-    r->set_first(*first);
-    r->set_last(*last);
-  }
-  if (ref.array_tasks_size() == 0) return bad;
-  return ref;
+  std::optional<v1::JobRef> ref = ReadJobRef(text);
+  if (!ref) return Bad("error: Invalid job id " + std::string(text));
+  return *ref;
 }
 
 std::string FormatJobRef(const v1::JobRef& ref) {
@@ -185,7 +121,7 @@ std::string FormatJobRef(const v1::JobRef& ref) {
 }
 
 Result<int> ParseSignal(std::string_view text) {
-  if (auto n = ParseU32(text)) {
+  if (auto n = ReadUint32(text)) {
     if (*n >= 1 && *n <= 64) return static_cast<int>(*n);
     return Bad("error: Invalid job signal: " + std::string(text));
   }
@@ -268,7 +204,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args, uint32_t uid)
         break;
       case kUser:
         for (auto& s : SplitList(value)) {
-          if (auto n = ParseU32(s)) {
+          if (auto n = ReadUint32(s)) {
             filter->add_uids(*n);
           } else {
             filter->add_user_names(s);

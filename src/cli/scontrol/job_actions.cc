@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "base/strings.h"
+#include "cli/common/job_ref.h"
 #include "cli/scontrol/action_common.h"
 #include "cli/scontrol/actions.h"
 #include "cli/squeue/options.h"
@@ -56,26 +57,11 @@ KeyValue SplitKeyValue(std::string_view word) {
 
 Result<std::vector<v1::JobRef>> ParseJobIdList(std::string_view text) {
   std::vector<v1::JobRef> refs;
-  std::string cur;
-  int depth = 0;
-  auto flush = [&]() -> Status {
-    if (cur.empty()) return Ok();
-    Result<v1::JobRef> ref = squeue::ParseJobRef(cur);
+  for (const std::string& item : SplitJobList(text)) {
+    Result<v1::JobRef> ref = squeue::ParseJobRef(item);
     if (!ref) return Error(ErrorCode::kInvalidJobId);
     refs.push_back(std::move(*ref));
-    cur.clear();
-    return Ok();
-  };
-  for (char c : text) {
-    if (c == '[') ++depth;
-    if (c == ']') --depth;
-    if ((c == ',' || c == ' ') && depth <= 0) {
-      RETURN_IF_ERROR(flush());
-      continue;
-    }
-    cur.push_back(c);
   }
-  RETURN_IF_ERROR(flush());
   if (refs.empty()) return Error(ErrorCode::kInvalidJobId);
   return refs;
 }

@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "cli/common/getopt.h"
+#include "cli/common/job_ref.h"
 #include "cli/squeue/fields.h"
 #include "core/job_state.h"
 
@@ -83,32 +84,6 @@ constexpr OptionSpec kSpecs[] = {
     {"wckey", 0, ArgKind::kRequired, kWckey},
 };
 
-// Splits on commas outside brackets, so "42_[1,3]" stays one item.
-std::vector<std::string> SplitJobList(std::string_view text) {
-  std::vector<std::string> out;
-  std::string cur;
-  int depth = 0;
-  for (char c : text) {
-    if (c == '[') ++depth;
-    if (c == ']') --depth;
-    if ((c == ',' || c == ' ') && depth <= 0) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-      continue;
-    }
-    cur.push_back(c);
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-std::optional<uint32_t> ParseU32(std::string_view s) {
-  uint32_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
 Error Bad(std::string message) { return Error(ErrorCode::kInvalidArgument, std::move(message)); }
 
 bool IsAll(std::string_view s) {
@@ -118,33 +93,10 @@ bool IsAll(std::string_view s) {
 }  // namespace
 
 Result<v1::JobRef> ParseJobRef(std::string_view text) {
-  Error bad = Bad("error: Invalid job id: " + std::string(text));
-  std::string_view s = text;
-  if (size_t dot = s.find('.'); dot != std::string_view::npos) s = s.substr(0, dot);
-  v1::JobRef ref;
-  size_t under = s.find('_');
-  auto id = ParseU32(s.substr(0, under));
-  if (!id || *id == 0) return bad;
-  ref.set_job_id(*id);
-  if (under == std::string_view::npos) return ref;
-  std::string_view tasks = s.substr(under + 1);
-  if (tasks == "*") return ref;
-  if (tasks.size() >= 2 && tasks.front() == '[' && tasks.back() == ']') {
-    tasks = tasks.substr(1, tasks.size() - 2);
-  }
-  if (size_t pct = tasks.find('%'); pct != std::string_view::npos) tasks = tasks.substr(0, pct);
-  for (const std::string& item : SplitList(tasks)) {
-    size_t dash = item.find('-');
-    auto first = ParseU32(std::string_view(item).substr(0, dash));
-    auto last =
-        dash == std::string::npos ? first : ParseU32(std::string_view(item).substr(dash + 1));
-    if (!first || !last || *last < *first) return bad;
-    v1::IdRange* r = ref.add_array_tasks();
-    r->set_first(*first);
-    r->set_last(*last);
-  }
-  if (ref.array_tasks_size() == 0) return bad;
-  return ref;
+  std::optional<v1::JobRef> ref = ReadJobRef(text);
+  if (!ref) return Bad("error: Invalid job id: " + std::string(text));
+  ref->clear_step();  // squeue lists jobs; a step suffix names its job
+  return *ref;
 }
 
 Result<std::vector<SortKey>> ParseSortKeys(std::string_view text) {
@@ -188,7 +140,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args, uint32_t uid)
         o.usage = true;
         break;
       case kIterate: {
-        auto n = ParseU32(value);
+        auto n = ReadUint32(value);
         if (!n || *n == 0) return Bad("error: --iterate=" + value + " is invalid");
         o.iterate_s = static_cast<int>(*n);
         break;
@@ -243,7 +195,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args, uint32_t uid)
         break;
       case kUser:
         for (auto& s : SplitList(value)) {
-          if (auto n = ParseU32(s)) {
+          if (auto n = ReadUint32(s)) {
             filter->add_uids(*n);
           } else {
             filter->add_user_names(s);
