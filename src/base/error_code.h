@@ -28,6 +28,7 @@ namespace drover {
   X(kInternal, 9, 2090, "Slurmctld internal error")                                             \
   X(kNotSupported, 10, 2036, "Requested operation not supported on this system")                \
   X(kCancelled, 11, 0, "Operation cancelled")                                                   \
+  X(kProtocol, 12, 1002, "Message receive failure")                                             \
   /* configuration */                                                                           \
   X(kConfigSyntax, 100, 0, "Configuration syntax error")                                        \
   X(kConfigValue, 101, 0, "Invalid configuration value")                                        \

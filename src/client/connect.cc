@@ -1,28 +1,11 @@
 #include "client/connect.h"
 
-#include <grpcpp/channel.h>
-
 #include "auth/munge.h"
-#include "client/grpc_controller_client.h"
+#include "client/wire_controller_client.h"
 #include "config/slurm_conf.h"
-#include "rpc/auth_client.h"
+#include "wire/channel.h"
 
 namespace drover::client {
-namespace {
-
-// Whether `channel` reaches READY before `deadline`. A refused connection shows as
-// TRANSIENT_FAILURE at once, so a down host costs a round trip, not the whole timeout.
-bool Connects(grpc::Channel& channel, std::chrono::system_clock::time_point deadline) {
-  grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
-  while (state != GRPC_CHANNEL_READY) {
-    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) return false;
-    if (!channel.WaitForStateChange(state, deadline)) return false;
-    state = channel.GetState(/*try_to_connect=*/true);
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string SlurmConfPath(const std::map<std::string, std::string>& env) {
   auto it = env.find("SLURM_CONF");
@@ -68,10 +51,15 @@ Result<ControllerEndpoints> EndpointsFromConfig(const config::SlurmConfig& confi
 
 Result<std::unique_ptr<ControllerClient>> ConnectController(const ControllerEndpoints& endpoints) {
   for (const std::string& target : endpoints.targets) {
-    std::shared_ptr<grpc::Channel> channel =
-        rpc::CreateAuthenticatedChannel(target, auth::Munge(endpoints.munge_socket));
-    if (!Connects(*channel, std::chrono::system_clock::now() + endpoints.timeout)) continue;
-    return NewGrpcControllerClient(std::move(channel), endpoints.timeout);
+    Result<std::unique_ptr<wire::Channel>> channel =
+        wire::Channel::Dial(target, std::chrono::steady_clock::now() + endpoints.timeout);
+    if (!channel) {
+      // A bad address is the configuration's fault; say so rather than "connect failure".
+      if (channel.error().code() == ErrorCode::kInvalidArgument) return channel.error();
+      continue;
+    }
+    return NewWireControllerClient(std::move(channel).value(), auth::Munge(endpoints.munge_socket),
+                                   endpoints.timeout);
   }
   return Error(ErrorCode::kUnavailable);
 }

@@ -9,9 +9,9 @@
 // UNAVAILABLE -> kUnavailable, DEADLINE_EXCEEDED -> kTimeout, ..., anything else
 // -> kUnknown, keeping gRPC's message.
 //
-// status.cc also holds the compile-time check that drover.v1.ErrorCode (common.proto)
-// has exactly the rows of DROVER_ERROR_CODES (base/error_code.h), name for name and
-// number for number.
+// The conversions that need no gRPC (enum and ErrorDetail <-> proto, a call's status
+// fields -> Error) are in error_proto.h, for clients that speak the wire protocol
+// without gRPC (src/wire).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -20,6 +20,7 @@
 
 #include "base/result.h"
 #include "drover/v1/common.pb.h"
+#include "rpc/error_proto.h"
 
 namespace drover::rpc {
 
@@ -36,15 +37,5 @@ grpc::Status ToGrpcStatus(const Status& status);
 Error FromGrpcStatus(const grpc::Status& status);
 // Ok() for an OK status, else FromGrpcStatus(status).
 Status ToStatus(const grpc::Status& status);
-
-// The enum on the wire. Values outside the table (a newer peer, a corrupt record) map to
-// kUnknown / ERROR_CODE_UNKNOWN.
-v1::ErrorCode ToProto(ErrorCode code);
-ErrorCode FromProto(v1::ErrorCode code);
-
-// An Error as a message, for per-item results inside successful replies
-// (JobActionResult) and for the status details.
-v1::ErrorDetail ToProto(const Error& error);
-Error FromProto(const v1::ErrorDetail& detail);
 
 }  // namespace drover::rpc

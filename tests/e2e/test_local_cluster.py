@@ -5,6 +5,7 @@ The tests share one 4-node cluster (cluster.py) and run in order; the last one s
 import os
 import re
 import signal
+import subprocess
 
 from cluster import local_cluster, process_alive, wait_until  # noqa: F401 (fixture)
 
@@ -40,6 +41,16 @@ def test_batch_job_runs_and_writes_its_output(local_cluster, tmp_path):
     out = tmp_path / f"slurm-{job_id}.out"
     wait_until(lambda: out.exists() and out.read_text() == "hello\n", 10,
                f"{out} to hold 'hello' (logs:\n{local_cluster.logs()})")
+
+
+def test_commands_load_no_grpc(local_cluster):
+    """The commands speak the wire protocol themselves (src/wire): loading gRPC or
+    OpenSSL would put their start-up cost back on every sbatch and squeue."""
+    ldd = subprocess.run(["ldd", str(local_cluster.bin / "drover")], capture_output=True,
+                         text=True, check=True)
+    loaded = ldd.stdout
+    for library in ("libgrpc", "libprotobuf.so", "libssl", "libcrypto", "libabsl"):
+        assert library not in loaded, loaded
 
 
 def test_up_again_restarts_only_the_killed_node_daemon(local_cluster):

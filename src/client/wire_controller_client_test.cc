@@ -1,6 +1,8 @@
-// The gRPC ControllerClient and ConnectController against a small fake Controller service
-// on 127.0.0.1:0, with a private munged checking that every call carries a credential.
-#include "client/grpc_controller_client.h"
+// The wire ControllerClient and ConnectController against a small fake Controller service
+// served by the gRPC library on 127.0.0.1:0 (so the client is checked against the server
+// the controller really runs), with a private munged checking that every call carries a
+// credential.
+#include "client/wire_controller_client.h"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -18,7 +20,6 @@
 
 #include "client/connect.h"
 #include "drover/v1/controller.grpc.pb.h"
-#include "rpc/auth_client.h"
 #include "rpc/auth_server.h"
 #include "rpc/status.h"
 #include "testing/munge_daemon.h"
@@ -39,6 +40,18 @@ class FakeController final : public v1::Controller::Service {
     if (grpc::Status s = Check(*context); !s.ok()) return s;
     last_user_filter_ =
         request->filter().user_names_size() > 0 ? request->filter().user_names(0) : std::string();
+    if (last_user_filter_ == "big") {  // ~24 MB in 400 chunks: past every window
+      for (uint32_t chunk = 0; chunk < 400; ++chunk) {
+        v1::ListJobsResponse response;
+        for (uint32_t i = 0; i < 60; ++i) {
+          v1::JobInfo* job = response.add_jobs();
+          job->set_job_id(chunk * 60 + i);
+          job->set_admin_comment(std::string(1000, static_cast<char>('a' + chunk % 26)));
+        }
+        if (!writer->Write(response)) break;
+      }
+      return grpc::Status::OK;
+    }
     for (uint32_t chunk = 0; chunk < 2; ++chunk) {
       v1::ListJobsResponse response;
       for (uint32_t i = 0; i < 2 + chunk; ++i) {
@@ -52,6 +65,17 @@ class FakeController final : public v1::Controller::Service {
                     v1::PingResponse* response) override {
     if (grpc::Status s = Check(*context); !s.ok()) return s;
     response->set_hostname(hostname_);
+    return grpc::Status::OK;
+  }
+  grpc::Status SubmitBatchJob(grpc::ServerContext* context,
+                              const v1::SubmitBatchJobRequest* request,
+                              v1::SubmitBatchJobResponse* response) override {
+    if (grpc::Status s = Check(*context); !s.ok()) return s;
+    // Answers with the script's size and a checksum, so the test sees all of it arrived.
+    uint32_t sum = 0;
+    for (char c : request->script()) sum = sum * 31 + static_cast<uint8_t>(c);
+    response->set_job_id(static_cast<uint32_t>(request->script().size()));
+    response->add_warnings(std::to_string(sum));
     return grpc::Status::OK;
   }
   grpc::Status CancelJobs(grpc::ServerContext* context, const v1::CancelJobsRequest*,
@@ -87,7 +111,7 @@ int ClosedPort() {
   return ntohs(addr.sin_port);
 }
 
-class GrpcControllerClientTest : public ::testing::Test {
+class WireControllerClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto daemon = MungeDaemon::Start();
@@ -120,7 +144,7 @@ class GrpcControllerClientTest : public ::testing::Test {
   int port_ = 0;
 };
 
-TEST_F(GrpcControllerClientTest, ListJobsGathersTheStreamWithCredentials) {
+TEST_F(WireControllerClientTest, ListJobsGathersTheStreamWithCredentials) {
   auto client = ConnectController(Endpoints({Live()}));
   ASSERT_TRUE(client) << client.error().ToString();
   v1::ListJobsRequest request;
@@ -134,7 +158,41 @@ TEST_F(GrpcControllerClientTest, ListJobsGathersTheStreamWithCredentials) {
   EXPECT_EQ(service_->authenticated_.load(), 1);
 }
 
-TEST_F(GrpcControllerClientTest, ErrorComesBackWithDroverCodeAndMessage) {
+// A request far past the HTTP/2 default window (64 KB) and frame size (16 KB).
+TEST_F(WireControllerClientTest, LargeRequestArrivesWhole) {
+  auto client = ConnectController(Endpoints({Live()}));
+  ASSERT_TRUE(client);
+  v1::SubmitBatchJobRequest request;
+  std::string script;
+  for (int i = 0; i < 3'000'000; ++i) script.push_back(static_cast<char>('a' + i % 23));
+  request.set_script(script);
+  uint32_t sum = 0;
+  for (char c : script) sum = sum * 31 + static_cast<uint8_t>(c);
+  auto reply = (*client)->SubmitBatchJob(request);
+  ASSERT_TRUE(reply) << reply.error().ToString();
+  EXPECT_EQ(reply->job_id(), script.size());
+  ASSERT_EQ(reply->warnings_size(), 1);
+  EXPECT_EQ(reply->warnings(0), std::to_string(sum));
+}
+
+// A streamed reply of ~24 MB: flow control keeps it moving and every chunk arrives.
+TEST_F(WireControllerClientTest, LargeStreamArrivesWhole) {
+  auto client = ConnectController(Endpoints({Live()}));
+  ASSERT_TRUE(client);
+  v1::ListJobsRequest request;
+  request.mutable_filter()->add_user_names("big");
+  auto jobs = (*client)->ListJobs(request);
+  ASSERT_TRUE(jobs) << jobs.error().ToString();
+  ASSERT_EQ(jobs->size(), 400u * 60);
+  for (size_t i = 0; i < jobs->size(); ++i) {
+    ASSERT_EQ((*jobs)[i].job_id(), i);
+    ASSERT_EQ((*jobs)[i].admin_comment(), std::string(1000, static_cast<char>('a' + (i / 60) % 26)));
+  }
+  // The connection is still good for another call.
+  ASSERT_TRUE((*client)->Ping(v1::PingRequest()));
+}
+
+TEST_F(WireControllerClientTest, ErrorComesBackWithDroverCodeAndMessage) {
   auto client = ConnectController(Endpoints({Live()}));
   ASSERT_TRUE(client);
   auto reply = (*client)->CancelJobs(v1::CancelJobsRequest());
@@ -144,21 +202,21 @@ TEST_F(GrpcControllerClientTest, ErrorComesBackWithDroverCodeAndMessage) {
   EXPECT_EQ(reply.error().context(), "job 42");
 }
 
-TEST_F(GrpcControllerClientTest, EveryCallGetsAFreshCredential) {
+TEST_F(WireControllerClientTest, EveryCallGetsAFreshCredential) {
   auto client = ConnectController(Endpoints({Live()}));
   ASSERT_TRUE(client);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE((*client)->Ping(v1::PingRequest()));
   EXPECT_EQ(service_->authenticated_.load(), 3);  // a replayed credential would be refused
 }
 
-TEST_F(GrpcControllerClientTest, UnreachableControllerIsUnavailableInSlurmWords) {
+TEST_F(WireControllerClientTest, UnreachableControllerIsUnavailableInSlurmWords) {
   auto client = ConnectController(Endpoints({Dead()}));
   ASSERT_FALSE(client);
   EXPECT_EQ(client.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(client.error().message(), "Unable to contact slurm controller (connect failure)");
 }
 
-TEST_F(GrpcControllerClientTest, CallToAControllerThatWentAwayIsUnavailable) {
+TEST_F(WireControllerClientTest, CallToAControllerThatWentAwayIsUnavailable) {
   auto client = ConnectController(Endpoints({Live()}));
   ASSERT_TRUE(client);
   server_->Shutdown(std::chrono::system_clock::now());
@@ -169,7 +227,7 @@ TEST_F(GrpcControllerClientTest, CallToAControllerThatWentAwayIsUnavailable) {
   EXPECT_EQ(ping.error().message(), "Unable to contact slurm controller (connect failure)");
 }
 
-TEST_F(GrpcControllerClientTest, BackupControllerIsTriedWhenThePrimaryIsDown) {
+TEST_F(WireControllerClientTest, BackupControllerIsTriedWhenThePrimaryIsDown) {
   auto client = ConnectController(Endpoints({Dead(), Live()}));
   ASSERT_TRUE(client) << client.error().ToString();
   auto ping = (*client)->Ping(v1::PingRequest());
@@ -177,7 +235,7 @@ TEST_F(GrpcControllerClientTest, BackupControllerIsTriedWhenThePrimaryIsDown) {
   EXPECT_EQ(ping->hostname(), "vm");
 }
 
-TEST_F(GrpcControllerClientTest, MungedDownFailsTheCallLocally) {
+TEST_F(WireControllerClientTest, MungedDownFailsTheCallLocally) {
   auto client = ConnectController(Endpoints({Live()}));
   ASSERT_TRUE(client);
   daemon_->Stop();
@@ -188,7 +246,7 @@ TEST_F(GrpcControllerClientTest, MungedDownFailsTheCallLocally) {
 
 // slurm.conf names a dead primary (127.0.0.2 has nothing on the port) and a live backup;
 // AuthInfo names the private munged.
-TEST_F(GrpcControllerClientTest, ConnectsThroughSlurmConfFromSlurmConfVariable) {
+TEST_F(WireControllerClientTest, ConnectsThroughSlurmConfFromSlurmConfVariable) {
   std::string path = daemon_->dir() + "/slurm.conf";
   std::ofstream(path) << "ClusterName=test\n"
                       << "SlurmctldHost=primary(127.0.0.2)\n"

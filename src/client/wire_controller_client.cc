@@ -1,0 +1,131 @@
+#include "client/wire_controller_client.h"
+
+#include <utility>
+
+#include "rpc/auth_metadata.h"
+#include "rpc/error_proto.h"
+#include "wire/channel.h"
+
+namespace drover::client {
+namespace {
+
+constexpr std::string_view kService = "/drover.v1.Controller/";
+
+class WireControllerClient final : public ControllerClient {
+ public:
+  WireControllerClient(std::unique_ptr<wire::Channel> channel, auth::Munge munge,
+                       std::chrono::milliseconds timeout)
+      : channel_(std::move(channel)), munge_(std::move(munge)), timeout_(timeout) {}
+
+  Result<v1::SubmitBatchJobResponse> SubmitBatchJob(
+      const v1::SubmitBatchJobRequest& request) override {
+    return Unary<v1::SubmitBatchJobResponse>("SubmitBatchJob", request);
+  }
+  Result<std::vector<v1::JobInfo>> ListJobs(const v1::ListJobsRequest& request) override {
+    std::vector<v1::JobInfo> jobs;
+    RETURN_IF_ERROR(Stream<v1::ListJobsResponse>("ListJobs", request,
+                                                 [&](v1::ListJobsResponse& chunk) {
+                                                   for (v1::JobInfo& job : *chunk.mutable_jobs())
+                                                     jobs.push_back(std::move(job));
+                                                 }));
+    return jobs;
+  }
+  Result<std::vector<v1::NodeInfo>> ListNodes(const v1::ListNodesRequest& request) override {
+    std::vector<v1::NodeInfo> nodes;
+    RETURN_IF_ERROR(Stream<v1::ListNodesResponse>(
+        "ListNodes", request, [&](v1::ListNodesResponse& chunk) {
+          for (v1::NodeInfo& node : *chunk.mutable_nodes()) nodes.push_back(std::move(node));
+        }));
+    return nodes;
+  }
+  Result<v1::ListPartitionsResponse> ListPartitions(
+      const v1::ListPartitionsRequest& request) override {
+    return Unary<v1::ListPartitionsResponse>("ListPartitions", request);
+  }
+  Result<v1::JobActionResponse> CancelJobs(const v1::CancelJobsRequest& request) override {
+    return Unary<v1::JobActionResponse>("CancelJobs", request);
+  }
+  Result<v1::JobActionResponse> UpdateJobs(const v1::UpdateJobsRequest& request) override {
+    return Unary<v1::JobActionResponse>("UpdateJobs", request);
+  }
+  Result<v1::JobActionResponse> HoldJobs(const v1::HoldJobsRequest& request) override {
+    return Unary<v1::JobActionResponse>("HoldJobs", request);
+  }
+  Result<v1::JobActionResponse> ReleaseJobs(const v1::ReleaseJobsRequest& request) override {
+    return Unary<v1::JobActionResponse>("ReleaseJobs", request);
+  }
+  Result<v1::JobActionResponse> RequeueJobs(const v1::RequeueJobsRequest& request) override {
+    return Unary<v1::JobActionResponse>("RequeueJobs", request);
+  }
+  Result<v1::UpdateNodesResponse> UpdateNodes(const v1::UpdateNodesRequest& request) override {
+    return Unary<v1::UpdateNodesResponse>("UpdateNodes", request);
+  }
+  Result<v1::GetConfigResponse> GetConfig(const v1::GetConfigRequest& request) override {
+    return Unary<v1::GetConfigResponse>("GetConfig", request);
+  }
+  Result<v1::ReconfigureResponse> Reconfigure(const v1::ReconfigureRequest& request) override {
+    return Unary<v1::ReconfigureResponse>("Reconfigure", request);
+  }
+  Result<v1::PingResponse> Ping(const v1::PingRequest& request) override {
+    return Unary<v1::PingResponse>("Ping", request);
+  }
+
+ private:
+  // Makes the call, handing each reply message to `sink`.
+  Status Call(std::string_view method, const google::protobuf::MessageLite& request,
+              const wire::MessageSink& sink) {
+    ASSIGN_OR_RETURN(std::string credential, munge_.Encode());
+    const wire::Header metadata[] = {{std::string(rpc::kMungeMetadataKey), std::move(credential)}};
+    std::string path = std::string(kService) + std::string(method);
+    ASSIGN_OR_RETURN(wire::CallStatus status,
+                     channel_->Call(path, metadata, request.SerializeAsString(),
+                                    std::chrono::steady_clock::now() + timeout_, sink));
+    if (status.code != 0) {
+      return rpc::ErrorFromCallStatus(status.code, status.message, status.details);
+    }
+    return Ok();
+  }
+
+  template <typename Response>
+  Result<Response> Unary(std::string_view method, const google::protobuf::MessageLite& request) {
+    Response response;
+    int messages = 0;
+    RETURN_IF_ERROR(Call(method, request, [&](std::string_view bytes) -> Status {
+      if (++messages > 1 ||
+          !response.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        return Error(ErrorCode::kProtocol, "malformed reply to " + std::string(method));
+      }
+      return Ok();
+    }));
+    if (messages != 1) return Error(ErrorCode::kProtocol, "no reply to " + std::string(method));
+    return response;
+  }
+
+  template <typename Chunk, typename Take>
+  Status Stream(std::string_view method, const google::protobuf::MessageLite& request,
+                Take take) {
+    return Call(method, request, [&](std::string_view bytes) -> Status {
+      Chunk chunk;
+      if (!chunk.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        return Error(ErrorCode::kProtocol, "malformed reply to " + std::string(method));
+      }
+      take(chunk);
+      return Ok();
+    });
+  }
+
+  // Constant after construction.
+  std::unique_ptr<wire::Channel> channel_;
+  const auth::Munge munge_;
+  const std::chrono::milliseconds timeout_;
+};
+
+}  // namespace
+
+std::unique_ptr<ControllerClient> NewWireControllerClient(std::unique_ptr<wire::Channel> channel,
+                                                          auth::Munge munge,
+                                                          std::chrono::milliseconds timeout) {
+  return std::make_unique<WireControllerClient>(std::move(channel), std::move(munge), timeout);
+}
+
+}  // namespace drover::client
