@@ -154,6 +154,17 @@ Status Controller::Cancel(JobId id, const Identity& who) {
   return Call<void>([=](Engine& e, TimePoint now) { return e.Cancel(id, who, now); });
 }
 
+Result<std::vector<Status>> Controller::ActOnJobs(std::vector<JobId> ids, JobAction action) {
+  auto shared = std::make_shared<std::vector<JobId>>(std::move(ids));
+  return Call<std::vector<Status>>(
+      [shared, action = std::move(action)](Engine& e, TimePoint now) -> Result<std::vector<Status>> {
+        std::vector<Status> results;
+        results.reserve(shared->size());
+        for (JobId id : *shared) results.push_back(action(e, id, now));
+        return results;
+      });
+}
+
 Status Controller::Signal(JobId id, int signal, const Identity& who) {
   return Call<void>([=](Engine& e, TimePoint) { return e.Signal(id, signal, who); });
 }

@@ -70,13 +70,17 @@ grpc::Status ControllerService::ListJobs(grpc::ServerContext* context,
   chunk.set_snapshot_time(snapshot_time);
   bool sent_any = false;
   bool broken = false;
+  size_t chunk_bytes = 0;  // summed per job: measuring the whole chunk each time is O(n^2)
   snap->ForEachJob([&](const Job& job) {
     if (broken || !matcher->Matches(job)) return;
-    *chunk.add_jobs() = rpc::JobInfoFromJob(job, ctx);
-    if (chunk.ByteSizeLong() >= kChunkBytes) {
+    v1::JobInfo* info = chunk.add_jobs();
+    *info = rpc::JobInfoFromJob(job, ctx);
+    chunk_bytes += info->ByteSizeLong() + 4;
+    if (chunk_bytes >= kChunkBytes) {
       broken = !writer->Write(chunk);
       sent_any = true;
       chunk.clear_jobs();
+      chunk_bytes = 0;
     }
   });
   if (broken) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
@@ -94,22 +98,25 @@ grpc::Status ControllerService::ForEachJob(
   std::shared_ptr<const ClusterSnapshot> snap = options_.controller->Snapshot();
   Result<std::vector<JobId>> ids = SelectJobs(*snap, jobs, filter);
   if (!ids) return rpc::ToGrpcStatus(ids.error());
-  for (JobId id : *ids) AddResult(resp, id, action(id, who));
+  if (ids->empty()) return grpc::Status::OK;
+  Result<std::vector<Status>> results = options_.controller->ActOnJobs(
+      *ids, [&action, who](Engine& e, JobId id, TimePoint now) { return action(e, id, who, now); });
+  if (!results) return rpc::ToGrpcStatus(results.error());
+  for (size_t i = 0; i < ids->size(); ++i) AddResult(resp, (*ids)[i], (*results)[i]);
   return grpc::Status::OK;
 }
 
 grpc::Status ControllerService::CancelJobs(grpc::ServerContext* context,
                                            const v1::CancelJobsRequest* req,
                                            v1::JobActionResponse* resp) {
-  Controller* c = options_.controller;
   int signal = req->signal();
   if (signal < 0 || signal > 64) {
     return rpc::ToGrpcStatus(
         Error(ErrorCode::kInvalidArgument, "Invalid signal number: " + std::to_string(signal)));
   }
   return ForEachJob(context, req->jobs(), req->filter(), resp,
-                    [c, signal](JobId id, const Identity& who) {
-                      return signal == 0 ? c->Cancel(id, who) : c->Signal(id, signal, who);
+                    [signal](Engine& e, JobId id, const Identity& who, TimePoint now) {
+                      return signal == 0 ? e.Cancel(id, who, now) : e.Signal(id, signal, who);
                     });
 }
 
@@ -148,28 +155,29 @@ grpc::Status ControllerService::UpdateJobs(grpc::ServerContext* context,
     return rpc::ToGrpcStatus(
         Error(ErrorCode::kNotSupported, "Update of AdminComment is not supported"));
   }
-  Controller* c = options_.controller;
-  return ForEachJob(
-      context, req->jobs(), req->filter(), resp,
-      [c, &update](JobId id, const Identity& who) { return c->UpdateJob(id, update, who); });
+  return ForEachJob(context, req->jobs(), req->filter(), resp,
+                    [&update](Engine& e, JobId id, const Identity& who, TimePoint now) {
+                      return e.UpdateJob(id, update, who, now);
+                    });
 }
 
 grpc::Status ControllerService::HoldJobs(grpc::ServerContext* context,
                                          const v1::HoldJobsRequest* req,
                                          v1::JobActionResponse* resp) {
-  Controller* c = options_.controller;
   bool user_hold = req->user_hold();
-  return ForEachJob(
-      context, req->jobs(), req->filter(), resp,
-      [c, user_hold](JobId id, const Identity& who) { return c->Hold(id, who, user_hold); });
+  return ForEachJob(context, req->jobs(), req->filter(), resp,
+                    [user_hold](Engine& e, JobId id, const Identity& who, TimePoint now) {
+                      return e.Hold(id, user_hold, who, now);
+                    });
 }
 
 grpc::Status ControllerService::ReleaseJobs(grpc::ServerContext* context,
                                             const v1::ReleaseJobsRequest* req,
                                             v1::JobActionResponse* resp) {
-  Controller* c = options_.controller;
   return ForEachJob(context, req->jobs(), req->filter(), resp,
-                    [c](JobId id, const Identity& who) { return c->Release(id, who); });
+                    [](Engine& e, JobId id, const Identity& who, TimePoint now) {
+                      return e.Release(id, who, now);
+                    });
 }
 
 grpc::Status ControllerService::RequeueJobs(grpc::ServerContext* context,
@@ -179,10 +187,11 @@ grpc::Status ControllerService::RequeueJobs(grpc::ServerContext* context,
     return rpc::ToGrpcStatus(
         Error(ErrorCode::kNotSupported, "requeuehold State=SpecialExit is not supported"));
   }
-  Controller* c = options_.controller;
   bool hold = req->hold();
   return ForEachJob(context, req->jobs(), v1::JobFilter(), resp,
-                    [c, hold](JobId id, const Identity& who) { return c->Requeue(id, who, hold); });
+                    [hold](Engine& e, JobId id, const Identity& who, TimePoint now) {
+                      return e.Requeue(id, hold, who, now);
+                    });
 }
 
 }  // namespace drover::ctld::service

@@ -103,7 +103,8 @@ class ControllerService final : public v1::Controller::Service {
                         v1::ShutdownResponse*) override;
 
  private:
-  // Runs `action` on each selected job and reports per job.
+  // Runs `action` (Engine&, JobId, const Identity&, TimePoint) -> Status on each selected
+  // job, all in one engine command, and reports per job.
   template <typename Action>
   grpc::Status ForEachJob(grpc::ServerContext* context,
                           const google::protobuf::RepeatedPtrField<v1::JobRef>& jobs,

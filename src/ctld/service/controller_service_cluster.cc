@@ -89,6 +89,7 @@ grpc::Status ControllerService::ListNodes(grpc::ServerContext* context,
   v1::ListNodesResponse chunk;
   chunk.set_snapshot_time(rpc::ToEpochSeconds(snap->published));
   bool sent_any = false;
+  size_t chunk_bytes = 0;
   for (size_t i = 0; i < snap->nodes.size(); ++i) {
     const Node& n = *snap->nodes[i];
     if (!names.empty()) {
@@ -108,12 +109,15 @@ grpc::Status ControllerService::ListNodes(grpc::ServerContext* context,
     }
     if (req->responding_only() && n.not_responding) continue;
     if (req->dead_only() && !n.not_responding && n.base != NodeBaseState::kDown) continue;
-    *chunk.add_nodes() = rpc::NodeInfoFromNode(n, NodeContext(*snap, n, node_parts[i]));
-    if (chunk.ByteSizeLong() >= kChunkBytes) {
+    v1::NodeInfo* info = chunk.add_nodes();
+    *info = rpc::NodeInfoFromNode(n, NodeContext(*snap, n, node_parts[i]));
+    chunk_bytes += info->ByteSizeLong() + 4;  // per node: the whole chunk each time is O(n^2)
+    if (chunk_bytes >= kChunkBytes) {
       if (!writer->Write(chunk))
         return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
       sent_any = true;
       chunk.clear_nodes();
+      chunk_bytes = 0;
     }
   }
   if (chunk.nodes_size() > 0 || !sent_any) writer->Write(chunk);
