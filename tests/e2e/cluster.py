@@ -14,6 +14,8 @@ import contextlib
 import dataclasses
 import os
 import pathlib
+import pwd
+import re
 import signal
 import subprocess
 import time
@@ -169,3 +171,88 @@ def local_cluster(bin_dir, tmp_path_factory):
     """A 4-node local cluster shared by one test module; stopped after its last test."""
     with started_local_cluster(bin_dir, tmp_path_factory.mktemp("cluster")) as cluster:
         yield cluster
+
+
+# Helpers shared by the option, query and scancel tests: a second user, a folder every
+# user may write to, and the commands those tests repeat.
+
+OTHER_USER = "drovere2e"
+
+
+@pytest.fixture(scope="module")
+def other_user(local_cluster):
+    """A second, ordinary user (created with useradd when absent) who can reach the
+    cluster: the folders above the run directory are opened for traversal."""
+    try:
+        pwd.getpwnam(OTHER_USER)
+    except KeyError:
+        subprocess.run(["useradd", "--create-home", OTHER_USER], check=True)
+    open_for_traversal(local_cluster.dir)
+    return pwd.getpwnam(OTHER_USER)
+
+
+def open_for_traversal(folder):
+    """Lets every user pass through `folder` and the folders above it (up to /tmp)."""
+    folder = pathlib.Path(folder)
+    while folder != folder.parent and str(folder) != "/tmp":
+        os.chmod(folder, os.stat(folder).st_mode | 0o011)
+        folder = folder.parent
+
+
+@pytest.fixture
+def shared_dir(tmp_path):
+    """A working directory every user may write to, as a group project folder would be."""
+    os.chmod(tmp_path, 0o1777)
+    open_for_traversal(tmp_path.parent)
+    return tmp_path
+
+
+def run_as(cluster, user, *argv, cwd, env=None):
+    """Runs a command as `user` (via runuser) with the cluster's SLURM_CONF and PATH."""
+    pairs = [f"PATH={cluster.env['PATH']}", f"SLURM_CONF={cluster.env['SLURM_CONF']}"]
+    pairs += [f"{k}={v}" for k, v in (env or {}).items()]
+    return subprocess.run(["runuser", "-u", user.pw_name, "--", "env", *pairs, *argv],
+                          cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def sbatch_id(cluster, *args, cwd, env=None):
+    """`sbatch --parsable ARGS`; the new job's id (asserting the submission worked)."""
+    r = cluster.run("sbatch", "--parsable", *args, cwd=cwd, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().isdigit() and r.stdout.endswith("\n"), r.stdout
+    return r.stdout.strip()
+
+
+def show_job(cluster, job_id):
+    """`scontrol show job ID` as a dict of its Key=Value fields (values may hold spaces)."""
+    r = cluster.run("scontrol", "show", "job", str(job_id))
+    assert r.returncode == 0, r.stderr
+    fields = {}
+    for line in r.stdout.splitlines():
+        keys = list(re.finditer(r"(?:^|\s)([A-Za-z][A-Za-z_/:]*)=", line))
+        for i, key in enumerate(keys):
+            end = keys[i + 1].start() if i + 1 < len(keys) else len(line)
+            fields[key.group(1)] = line[key.end():end].strip()
+    return fields
+
+
+def wait_job_state(cluster, job_id, state, timeout=60):
+    wait_until(lambda: show_job(cluster, job_id)["JobState"] == state, timeout,
+               f"job {job_id} to be {state}")
+
+
+def wait_job_done(cluster, job_id, timeout=60):
+    """Waits until the job has ended; returns its final JobState."""
+    active = ("PENDING", "RUNNING", "COMPLETING", "CONFIGURING", "SUSPENDED", "REQUEUED")
+    return wait_until(lambda: (lambda s: s if s not in active else None)(
+        show_job(cluster, job_id)["JobState"]), timeout, f"job {job_id} to end")
+
+
+def cancel_all(cluster):
+    """Cancels every job still queued, so the next test finds the nodes free."""
+    r = cluster.run("squeue", "-h", "-o", "%i")
+    ids = r.stdout.split()
+    if ids:
+        cluster.run("scancel", *ids)
+        for job_id in ids:
+            cluster.wait_job_gone(job_id)

@@ -541,19 +541,37 @@ int Down(const Invocation& inv, const Options& o) {
   std::vector<LocalDaemon> order(strays);
   order.insert(order.end(), daemons.rbegin(), daemons.rend());
 
-  // Collected before anything is signalled: the jobs' processes (drover-stepd detaches
-  // from its droverd, and tasks from it) and whatever else runs in the daemons' sessions.
+  // The daemons' sessions are collected before anything is signalled (whatever else runs
+  // in them goes too). The jobs' processes (drover-stepd detaches from its droverd, and
+  // tasks from it) are collected once no node daemon is left to start another: a job the
+  // controller has just started may still be on its way to a stepd.
   std::set<pid_t> sessions;
   for (const LocalDaemon& d : order) {
     if (auto pid = RunningFromPidFile(d.pid_file, d.exe)) sessions.insert(*pid);
   }
-  std::vector<pid_t> members = StepProcesses("drover-stepd", paths.spool + "/");
-  for (pid_t pid : SessionMembers(sessions)) {
-    if (std::find(members.begin(), members.end(), pid) == members.end()) members.push_back(pid);
-  }
+  std::vector<pid_t> session_members = SessionMembers(sessions);
   bool all_stopped = true;
   int stopped = 0;
-  // Jobs first: a stopped stepd leaves its tasks running.
+  auto stop_daemon = [&](const LocalDaemon& d) {
+    std::optional<pid_t> pid = RunningFromPidFile(d.pid_file, d.exe);
+    if (pid) {
+      bool gone = StopProcess(*pid, d.exe, seconds(10), seconds(5));
+      inv.out << fmt::format("  {:<16} {} (pid {})\n", d.name, gone ? "stopped" : "DID NOT STOP",
+                             *pid);
+      all_stopped &= gone;
+      stopped += gone ? 1 : 0;
+      if (!gone) return;
+    }
+    unlink(d.pid_file.c_str());
+  };
+  // Node daemons and the controller; munged last, after the jobs.
+  for (const LocalDaemon& d : order) {
+    if (d.name != "munged") stop_daemon(d);
+  }
+  std::vector<pid_t> members = StepProcesses("drover-stepd", paths.spool + "/");
+  for (pid_t pid : session_members) {
+    if (std::find(members.begin(), members.end(), pid) == members.end()) members.push_back(pid);
+  }
   for (pid_t pid : members) {
     if (ProcessRunning(pid, "")) kill(pid, SIGTERM);
   }
@@ -567,16 +585,7 @@ int Down(const Invocation& inv, const Options& o) {
     inv.out << fmt::format("  {:<16} stopped ({} processes)\n", "job steps", members.size());
   }
   for (const LocalDaemon& d : order) {
-    std::optional<pid_t> pid = RunningFromPidFile(d.pid_file, d.exe);
-    if (pid) {
-      bool gone = StopProcess(*pid, d.exe, seconds(10), seconds(5));
-      inv.out << fmt::format("  {:<16} {} (pid {})\n", d.name, gone ? "stopped" : "DID NOT STOP",
-                             *pid);
-      all_stopped &= gone;
-      stopped += gone ? 1 : 0;
-      if (!gone) continue;
-    }
-    unlink(d.pid_file.c_str());
+    if (d.name == "munged") stop_daemon(d);
   }
   inv.out << (all_stopped ? fmt::format("The local cluster in {} is down ({} daemons stopped)\n",
                                         paths.dir, stopped)

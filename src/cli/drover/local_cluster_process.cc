@@ -184,12 +184,35 @@ std::optional<std::string> ChildEnded(pid_t pid) {
   return std::string("ended");
 }
 
+bool ThawFreezerOf(pid_t pid) {
+  std::ifstream cgroups(fmt::format("/proc/{}/cgroup", pid));
+  std::string line;
+  while (std::getline(cgroups, line)) {
+    // "6:freezer:/drover_node2_3_batch"
+    size_t first = line.find(':');
+    size_t second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    if (line.compare(first + 1, second - first - 1, "freezer") != 0) continue;
+    std::string path = line.substr(second + 1);
+    if (path == "/") return false;
+    std::string state_file = "/sys/fs/cgroup/freezer" + path + "/freezer.state";
+    std::string state;
+    std::ifstream(state_file) >> state;
+    if (state != "FROZEN" && state != "FREEZING") return false;
+    std::ofstream(state_file) << "THAWED";
+    return true;
+  }
+  return false;
+}
+
 bool StopProcess(pid_t pid, const std::string& exe, std::chrono::milliseconds grace,
                  std::chrono::milliseconds kill_wait) {
   if (!ProcessRunning(pid, exe)) return true;
   kill(pid, SIGTERM);
   if (WaitGone(pid, exe, grace)) return true;
   kill(pid, SIGKILL);
+  // A frozen process takes no signal until thawed.
+  ThawFreezerOf(pid);
   return WaitGone(pid, exe, kill_wait);
 }
 

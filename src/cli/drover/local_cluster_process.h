@@ -43,8 +43,14 @@ Result<pid_t> SpawnDetached(const std::vector<std::string>& argv,
 // signal 9") once it has ended, reaping it; nullopt while it runs.
 std::optional<std::string> ChildEnded(pid_t pid);
 
-// SIGTERM, then waits up to `grace` for the process to end, then SIGKILL and waits up to
-// `kill_wait`. Returns true when it ended (or was already gone).
+// When `pid` sits in a frozen cgroup v1 freezer group (a step supervisor killed while it
+// froze its job to signal it), thaws that group so signals reach the process again.
+// Returns whether it thawed anything.
+bool ThawFreezerOf(pid_t pid);
+
+// SIGTERM, then waits up to `grace` for the process to end, then SIGKILL (thawing its
+// freezer group) and waits up to `kill_wait`. Returns true when it ended (or was already
+// gone).
 bool StopProcess(pid_t pid, const std::string& exe, std::chrono::milliseconds grace,
                  std::chrono::milliseconds kill_wait);
 

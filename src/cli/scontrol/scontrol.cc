@@ -110,7 +110,10 @@ int Show(const Invocation& inv, std::vector<std::string> words, const ClientFact
 }  // namespace
 
 int Run(const Invocation& inv, const ClientFactory& make_client) {
-  Result<ParsedArgs> parsed = ParseArgs(inv.args, kOptions, Permute::kStopAtFirst);
+  // Options may follow the command ("scontrol show job -o 42"), as glibc's getopt permutes
+  // scontrol's arguments; values that start with '-' follow a key ("Nice=-5"), so no
+  // command word is mistaken for an option.
+  Result<ParsedArgs> parsed = ParseArgs(inv.args, kOptions, Permute::kYes);
   if (!parsed) {
     inv.err << "scontrol: " << parsed.error().message() << "\n"
             << "Try \"scontrol --help\" for more information\n";

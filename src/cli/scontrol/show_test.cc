@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "cli/scontrol/scontrol.h"
@@ -179,6 +180,18 @@ TEST_F(ScontrolRunTest, ShowJobOneLinerThroughRun) {
   fake_.jobs = {FindJob(testing::ReferenceQueue(), 35483)};
   EXPECT_EQ(Run({"-o", "show", "job", "35483"}), 0);
   EXPECT_EQ(out_.str().substr(0, 30), "JobId=35483 JobName=run_sleep ");
+}
+
+// Slurm's own sample runs "scontrol show job -o 35483": options may follow the command.
+TEST_F(ScontrolRunTest, OptionsAfterTheCommand) {
+  fake_.jobs = {FindJob(testing::ReferenceQueue(), 35483)};
+  EXPECT_EQ(Run({"show", "job", "-o", "35483"}), 0) << err_.str();
+  std::string text = out_.str();
+  EXPECT_EQ(text.substr(0, 30), "JobId=35483 JobName=run_sleep ");
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_EQ(fake_.job_requests.back().filter().jobs(0).job_id(), 35483u);
+  EXPECT_EQ(Run({"show", "-d", "job", "35483"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("   DerivedExitCode=0:0\n"), std::string::npos) << out_.str();
 }
 
 TEST_F(ScontrolRunTest, ShowNodeAndPartitionThroughRun) {
