@@ -271,10 +271,20 @@ v1::JobInfo JobInfoFromJob(const Job& job, const JobInfoContext& ctx) {
   info.mutable_user()->set_uid(s.uid);
   info.mutable_user()->set_name(user);
   info.mutable_group()->set_gid(s.gid);
-  if (ctx.names.group) info.mutable_group()->set_name(ctx.names.group(s.gid));
-  *info.mutable_spec() = JobSpecToProto(job);
+  if (ctx.brief) {
+    v1::JobSpec* p = info.mutable_spec();
+    p->set_name(job.name);
+    p->set_account(s.account);
+    p->set_qos(s.qos);
+    p->set_comment(s.comment);
+    p->set_time_limit_s(job.time_limit.infinite() ? -1 : job.time_limit.seconds());
+    p->set_nice(job.nice);
+  } else {
+    if (ctx.names.group) info.mutable_group()->set_name(ctx.names.group(s.gid));
+    *info.mutable_spec() = JobSpecToProto(job);
+    info.set_cluster(ctx.cluster_name);
+  }
   info.set_partition(job.partition);
-  info.set_cluster(ctx.cluster_name);
 
   info.set_state(ToProto(job.state));
   info.set_reason(ToProto(job.reason));
@@ -311,12 +321,15 @@ v1::JobInfo JobInfoFromJob(const Job& job, const JobInfoContext& ctx) {
     info.set_batch_host(job.alloc.nodes.front().node);
     info.set_num_nodes(static_cast<uint32_t>(job.alloc.nodes.size()));
     info.set_num_cpus(job.alloc.TotalCpus());
-    FillTres(info.mutable_alloc_tres(), job.alloc.TotalCpus(), job.alloc.TotalMemMb(),
-             job.alloc.nodes.size());
+    if (!ctx.brief) {
+      FillTres(info.mutable_alloc_tres(), job.alloc.TotalCpus(), job.alloc.TotalMemMb(),
+               job.alloc.nodes.size());
+    }
   } else {
     info.set_num_nodes(job.min_nodes);
     info.set_num_cpus(std::max<uint32_t>(1, tasks) * s.cpus_per_task);
   }
+  if (ctx.brief) return info;
   uint64_t req_mem = 0;
   if (s.mem_per_node_mb) req_mem = *s.mem_per_node_mb * job.min_nodes;
   if (s.mem_per_cpu_mb) req_mem = *s.mem_per_cpu_mb * info.num_cpus();

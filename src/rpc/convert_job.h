@@ -44,6 +44,7 @@ struct JobInfoContext {
   // Where node daemons listen, for node_allocations (details); may be unset.
   std::function<void(const std::string& node, v1::NodeAllocation* out)> node_address;
   bool details = false;  // fill node_allocations (scontrol show job -d)
+  bool brief = false;    // ListJobsRequest.brief: the everyday columns only
 };
 
 v1::JobInfo JobInfoFromJob(const Job& job, const JobInfoContext& context);

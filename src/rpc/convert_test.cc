@@ -241,6 +241,42 @@ TEST(ConvertJob, PendingJobShowsRequestNotAllocation) {
   EXPECT_EQ(info.req_tres().items(1).count(), 16 * 512);
 }
 
+// The brief listing carries what squeue's everyday columns read, equal to the full one,
+// and leaves out the costly rest.
+TEST(ConvertJob, BriefKeepsTheEverydayColumns) {
+  Job j = RunningJob();
+  JobInfoContext full_ctx;
+  full_ctx.names.group = [](uint32_t) { return std::string("users"); };
+  JobInfoContext brief_ctx = full_ctx;
+  brief_ctx.brief = true;
+  v1::JobInfo full = JobInfoFromJob(j, full_ctx);
+  v1::JobInfo brief = JobInfoFromJob(j, brief_ctx);
+  for (const v1::JobInfo* info : {&full, &brief}) {
+    EXPECT_EQ(info->spec().name(), full.spec().name());
+    EXPECT_EQ(info->spec().account(), full.spec().account());
+    EXPECT_EQ(info->spec().qos(), full.spec().qos());
+    EXPECT_EQ(info->spec().time_limit_s(), full.spec().time_limit_s());
+    EXPECT_EQ(info->spec().nice(), full.spec().nice());
+  }
+  EXPECT_EQ(brief.job_id(), full.job_id());
+  EXPECT_EQ(brief.user().name(), full.user().name());
+  EXPECT_EQ(brief.state(), full.state());
+  EXPECT_EQ(brief.partition(), full.partition());
+  EXPECT_EQ(brief.node_list(), full.node_list());
+  EXPECT_EQ(brief.num_nodes(), full.num_nodes());
+  EXPECT_EQ(brief.num_cpus(), full.num_cpus());
+  EXPECT_EQ(brief.start_time(), full.start_time());
+  EXPECT_EQ(brief.end_time(), full.end_time());
+  EXPECT_EQ(brief.priority(), full.priority());
+  EXPECT_EQ(brief.batch_host(), full.batch_host());
+  EXPECT_GT(full.req_tres().items_size(), 0);
+  EXPECT_EQ(brief.req_tres().items_size(), 0);
+  EXPECT_EQ(brief.alloc_tres().items_size(), 0);
+  EXPECT_EQ(brief.std_out_path(), "");
+  EXPECT_EQ(brief.group().name(), "");
+  EXPECT_LT(brief.ByteSizeLong() * 2, full.ByteSizeLong());
+}
+
 TEST(ConvertCluster, NodeStatesAndResources) {
   Node n;
   n.name = "n1";

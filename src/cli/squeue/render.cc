@@ -76,7 +76,9 @@ std::string DateLine(int64_t now) {
   return buf;
 }
 
-Status SortJobs(std::vector<v1::JobInfo>* jobs, const std::vector<SortKey>& keys, int64_t now) {
+Result<std::vector<const v1::JobInfo*>> SortedJobs(const std::vector<v1::JobInfo>& jobs,
+                                                   const std::vector<SortKey>& keys,
+                                                   int64_t now) {
   struct Key {
     const FieldDef<JobRow>* field;
     char letter;
@@ -90,23 +92,70 @@ Status SortJobs(std::vector<v1::JobInfo>* jobs, const std::vector<SortKey>& keys
     }
     resolved.push_back({f, f->letter, k.descending});
   }
-  std::stable_sort(jobs->begin(), jobs->end(), [&](const v1::JobInfo& a, const v1::JobInfo& b) {
-    for (const Key& k : resolved) {
-      int cmp = 0;
-      auto na = NumericKey(k.letter, a, now);
-      auto nb = NumericKey(k.letter, b, now);
-      if (na && nb) {
-        cmp = *na < *nb ? -1 : (*na > *nb ? 1 : 0);
+  // Each job's keys are computed once (a field's text costs an allocation), then an
+  // index is sorted: comparing n log n times and moving messages about cost more than the
+  // listing itself.
+  const size_t n = jobs.size();
+  const size_t width = resolved.size();
+  std::vector<int64_t> numbers(n * width);
+  std::vector<std::string> texts(n * width);
+  std::vector<bool> numeric(width, true);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < width; ++k) {
+      std::optional<int64_t> v = NumericKey(resolved[k].letter, jobs[i], now);
+      if (v) {
+        numbers[i * width + k] = *v;
       } else {
-        std::string sa = k.field->get(JobRow{&a, now});
-        std::string sb = k.field->get(JobRow{&b, now});
-        cmp = sa.compare(sb);
+        numeric[k] = false;
       }
-      if (cmp != 0) return k.descending ? cmp > 0 : cmp < 0;
+    }
+  }
+  for (size_t k = 0; k < width; ++k) {
+    if (numeric[k]) continue;
+    for (size_t i = 0; i < n; ++i) {
+      texts[i * width + k] = resolved[k].field->get(JobRow{&jobs[i], now});
+    }
+  }
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    for (size_t k = 0; k < width; ++k) {
+      int cmp;
+      if (numeric[k]) {
+        int64_t na = numbers[a * width + k], nb = numbers[b * width + k];
+        cmp = na < nb ? -1 : (na > nb ? 1 : 0);
+      } else {
+        cmp = texts[a * width + k].compare(texts[b * width + k]);
+      }
+      if (cmp != 0) return resolved[k].descending ? cmp > 0 : cmp < 0;
     }
     return false;
   });
-  return Ok();
+  std::vector<const v1::JobInfo*> sorted;
+  sorted.reserve(n);
+  for (uint32_t i : order) sorted.push_back(&jobs[i]);
+  return sorted;
+}
+
+bool BriefSuffices(const Options& options) {
+  if (options.json) return false;
+  // The % letters whose fields read only what the brief listing carries.
+  constexpr std::string_view kBriefLetters = "iAFKPjuUtTMlLDCRrNaqQpVSeBky";
+  auto brief = [&](const FieldDef<JobRow>* f) {
+    return f != nullptr && f->letter != 0 && kBriefLetters.find(f->letter) != std::string_view::npos;
+  };
+  Result<FormatSpec> spec = options.long_format_syntax ? ParseLongFormat(options.format)
+                                                       : ParsePercentFormat(options.format);
+  if (!spec) return false;
+  Result<Layout<JobRow>> layout = ResolveFormat<JobRow>(*spec, JobFields(), "job");
+  if (!layout) return false;
+  for (const Column<JobRow>& c : layout->columns) {
+    if (!brief(c.def)) return false;
+  }
+  for (const SortKey& k : options.sort) {
+    if (!brief(FindField(k.field))) return false;
+  }
+  return true;
 }
 
 Result<std::string> RenderJobs(const Options& options, std::vector<v1::JobInfo> jobs, int64_t now) {
@@ -114,10 +163,10 @@ Result<std::string> RenderJobs(const Options& options, std::vector<v1::JobInfo> 
                                                        : ParsePercentFormat(options.format);
   if (!spec) return Error(ErrorCode::kInvalidArgument, "Invalid job format specification");
   ASSIGN_OR_RETURN(Layout<JobRow> layout, ResolveFormat<JobRow>(*spec, JobFields(), "job"));
-  RETURN_IF_ERROR(SortJobs(&jobs, options.sort, now));
+  ASSIGN_OR_RETURN(std::vector<const v1::JobInfo*> sorted, SortedJobs(jobs, options.sort, now));
   std::vector<JobRow> rows;
-  rows.reserve(jobs.size());
-  for (const v1::JobInfo& j : jobs) rows.push_back(JobRow{&j, now});
+  rows.reserve(sorted.size());
+  for (const v1::JobInfo* j : sorted) rows.push_back(JobRow{j, now});
   ApplyAutoWidths<JobRow>(&layout, rows, 0);
   std::string out;
   if (options.long_listing || options.iterate_s) out += DateLine(now) + "\n";

@@ -18,9 +18,13 @@ namespace drover::cli::squeue {
 // The date line of -l and -i: "Sat Nov 21 23:35:52 2026" (local time), no newline.
 std::string DateLine(int64_t now);
 
-// Sorts in place by the keys (stable: ties keep the controller's order).
-// Errors: kInvalidArgument for a key naming no field.
-Status SortJobs(std::vector<v1::JobInfo>* jobs, const std::vector<SortKey>& keys, int64_t now);
+// The jobs in the order of the keys (stable: ties keep the controller's order), as
+// pointers into `jobs`. Errors: kInvalidArgument for a key naming no field.
+Result<std::vector<const v1::JobInfo*>> SortedJobs(const std::vector<v1::JobInfo>& jobs,
+                                                   const std::vector<SortKey>& keys, int64_t now);
+
+// Whether every column and sort key reads only what ListJobsRequest.brief carries.
+bool BriefSuffices(const Options& options);
 
 // The table: date line (with -l or -i), header (unless -h), one line a job.
 // Errors: an invalid format or sort key ("Invalid job format specification: z").

@@ -28,7 +28,9 @@ int64_t NowSeconds() {
 
 // One listing; returns the exit code.
 int Once(const Invocation& inv, client::ControllerClient& client, const Options& options) {
-  Result<std::vector<v1::JobInfo>> jobs = client.ListJobs(options.request);
+  v1::ListJobsRequest request = options.request;
+  request.set_brief(BriefSuffices(options));
+  Result<std::vector<v1::JobInfo>> jobs = client.ListJobs(request);
   if (!jobs) {
     inv.err << "slurm_load_jobs error: " << jobs.error().message() << "\n";
     return 1;

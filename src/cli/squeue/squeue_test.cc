@@ -107,6 +107,29 @@ TEST_F(SqueueTest, ControllerErrorIsReported) {
             "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n");
 }
 
+// squeue asks for the brief listing only when every column and sort key can print from
+// it.
+TEST_F(SqueueTest, BriefListingOnlyWhenItSuffices) {
+  auto brief_for = [](std::vector<std::string> args) {
+    FakeControllerClient client;
+    client.jobs = testing::ReferenceQueue();
+    std::ostringstream out, err;
+    Invocation inv{"squeue", std::move(args), {}, out, err};
+    EXPECT_EQ(squeue::Run(inv, client), 0) << err.str();
+    EXPECT_EQ(client.job_requests.size(), 1u);
+    return client.job_requests.empty() ? false : client.job_requests[0].brief();
+  };
+  EXPECT_TRUE(brief_for({}));
+  EXPECT_TRUE(brief_for({"-l"}));
+  EXPECT_TRUE(brief_for({"-o", "%.10i %a %q %L %S"}));
+  EXPECT_TRUE(brief_for({"-O", "JobID,Partition,Name,UserName"}));
+  EXPECT_FALSE(brief_for({"-o", "%i %m"}));  // MinMemory reads the spec
+  EXPECT_FALSE(brief_for({"-O", "JobID,Command"}));
+  EXPECT_FALSE(brief_for({"--json"}));
+  EXPECT_FALSE(brief_for({"-S", "m"}));
+  EXPECT_FALSE(brief_for({"--start"}));
+}
+
 TEST_F(SqueueTest, FiltersGoToTheController) {
   FakeControllerClient client;
   client.jobs = testing::ReferenceQueue();

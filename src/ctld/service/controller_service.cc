@@ -59,6 +59,7 @@ grpc::Status ControllerService::ListJobs(grpc::ServerContext* context,
   ctx.cluster_name = snap->config ? snap->config->cluster_name : "";
   ctx.names = SystemNames();
   ctx.details = req->details();
+  ctx.brief = req->brief() && !req->details();
   ctx.node_address = [&snap](const std::string& name, v1::NodeAllocation* out) {
     if (std::shared_ptr<const Node> n = snap->FindNode(name)) {
       out->set_address(n->addr);

@@ -3,6 +3,8 @@
 #include <grp.h>
 #include <pwd.h>
 
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace drover::ctld::service {
@@ -34,6 +36,18 @@ std::optional<uint32_t> UidOf(std::string_view user) {
   return out->pw_uid;
 }
 
-rpc::NameLookup SystemNames() { return rpc::NameLookup{&UserName, &GroupName}; }
+rpc::NameLookup SystemNames() {
+  // Each lookup reads the databases (for files: opens and scans /etc/group); a listing of
+  // 10,000 jobs by a handful of users needs a handful of lookups, not 20,000.
+  auto memo = [](std::string (*lookup)(uint32_t)) {
+    return [lookup, cache = std::make_shared<std::unordered_map<uint32_t, std::string>>()](
+               uint32_t id) -> std::string {
+      auto it = cache->find(id);
+      if (it == cache->end()) it = cache->emplace(id, lookup(id)).first;
+      return it->second;
+    };
+  };
+  return rpc::NameLookup{memo(&UserName), memo(&GroupName)};
+}
 
 }  // namespace drover::ctld::service

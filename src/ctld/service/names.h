@@ -18,7 +18,9 @@ std::string UserName(uint32_t uid);
 std::string GroupName(uint32_t gid);
 std::optional<uint32_t> UidOf(std::string_view user);
 
-// UserName/GroupName as an rpc::NameLookup.
+// UserName/GroupName as an rpc::NameLookup that remembers each answer: made per request,
+// so one listing looks each id up once and the next request sees database changes.
+// The lookup it returns is for one thread.
 rpc::NameLookup SystemNames();
 
 }  // namespace drover::ctld::service
