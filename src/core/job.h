@@ -91,10 +91,18 @@ struct Job {
   uint32_t max_nodes = 0;  // 0: unbounded
   int32_t nice = 0;
 
+  // start_time of a pending job is the backfill pass's planned start (squeue --start).
   TimePoint submit_time{}, eligible_time{}, start_time{}, end_time{};
+  bool backfilled = false;  // started by the backfill pass (Scheduler=Backfill); not logged
   Allocation alloc;
   ExitCode exit_code;
   uint32_t restarts = 0;
+
+  // While COMPLETING: the state the job shows once every node confirmed that its
+  // processes are gone (PENDING: it is being requeued, held as `hold` says), and the
+  // allocated nodes that have not confirmed yet. The allocation stays booked meanwhile.
+  JobState end_state = JobState::kPending;
+  std::vector<std::string> completing_nodes;
 
   bool requeue_allowed(bool job_requeue_default) const {
     return spec->requeue.value_or(job_requeue_default);

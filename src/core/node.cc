@@ -20,6 +20,8 @@ std::string_view BaseName(const Node& n) {
       break;
   }
   if (n.alloc_cpus == 0 && n.running_jobs == 0) return "IDLE";
+  // Only completing jobs left: the node shows IDLE with the COMPLETING flag.
+  if (n.completing_jobs > 0 && n.active_jobs() == 0) return "IDLE";
   return n.alloc_cpus >= n.res.cpus ? "ALLOCATED" : "MIXED";
 }
 
@@ -27,6 +29,7 @@ std::string_view BaseName(const Node& n) {
 
 std::string NodeStateLong(const Node& node) {
   std::string s(BaseName(node));
+  if (node.completing_jobs > 0) s += "+COMPLETING";
   if (node.drain) s += "+DRAIN";
   if (node.not_responding) s += "+NOT_RESPONDING";
   return s;
@@ -35,8 +38,11 @@ std::string NodeStateLong(const Node& node) {
 std::string NodeStateSinfo(const Node& node) {
   std::string s;
   std::string_view base = BaseName(node);
+  const bool completing = node.completing_jobs > 0;
   if (node.drain && node.base != NodeBaseState::kDown) {
-    s = (base == "IDLE" || base == "UNKNOWN") ? "drained" : "draining";
+    s = ((base == "IDLE" || base == "UNKNOWN") && !completing) ? "drained" : "draining";
+  } else if (completing && node.base != NodeBaseState::kDown) {
+    s = "completing";
   } else {
     s = AsciiLower(base);
   }

@@ -3,7 +3,9 @@
 //
 // Slurm keeps a base state plus flags and derives what it prints: a node holding jobs is
 // ALLOCATED (every CPU) or MIXED (some); DRAIN prints DRAINING while jobs remain and
-// DRAINED once idle; NOT_RESPONDING adds '*' in sinfo. Drover stores the same pieces and
+// DRAINED once idle; NOT_RESPONDING adds '*' in sinfo; COMPLETING is set while jobs that
+// ended wait for the node to confirm their processes are gone (a node whose only jobs are
+// completing is IDLE+COMPLETING, "comp" in sinfo). Drover stores the same pieces and
 // derives the names the same way.
 //
 // Owner: the controller's engine; published records are immutable (copy on change).
@@ -53,18 +55,24 @@ struct Node {
 
   uint32_t alloc_cpus = 0;
   uint64_t alloc_mem_mb = 0;
-  uint32_t running_jobs = 0;
+  uint32_t running_jobs = 0;     // jobs booked here, COMPLETING ones included
+  uint32_t completing_jobs = 0;  // of those, the ones waiting for this node's confirmation
   TimePoint last_heartbeat{};
   TimePoint boot_time{};
 
   // Jobs may be placed here: not DOWN, not DRAIN, not FUTURE, responding, registered.
   bool Schedulable() const { return base == NodeBaseState::kIdle && !drain && !not_responding; }
+  // Jobs booked here that still run (not completing).
+  uint32_t active_jobs() const {
+    return running_jobs > completing_jobs ? running_jobs - completing_jobs : 0;
+  }
 };
 
 // scontrol's State= ("IDLE", "MIXED", "ALLOCATED+DRAIN", "DOWN+NOT_RESPONDING",
-// "IDLE+DRAIN"), base first then flags, as Slurm 22.05+ prints it.
+// "IDLE+COMPLETING"), base first then flags in alphabetical order, as Slurm 22.05+ prints it.
 std::string NodeStateLong(const Node& node);
-// sinfo's %T: "idle", "mixed", "allocated", "down*", "drained", "draining", "unknown*".
+// sinfo's %T: "idle", "mixed", "allocated", "completing", "down*", "drained", "draining",
+// "unknown*".
 std::string NodeStateSinfo(const Node& node);
 
 // scontrol update NodeName= State=: the values Drover takes.

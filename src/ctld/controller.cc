@@ -1,15 +1,36 @@
 #include "ctld/controller.h"
 
+#include <malloc.h>
+
 #include <future>
+#include <mutex>
 
 namespace drover::ctld {
 
 Controller::Controller(ControllerOptions options) : options_(std::move(options)) {}
 
+namespace {
+
+// glibc raises its mmap and trim thresholds each time a big block is freed (a snapshot
+// buffer, a long reply), up to 32 and 64 MB, and a thread's arena gives its top back only
+// past the trim threshold: after MinJobAge purged 10k jobs, ~30 MB of freed records stayed
+// resident. Fixed thresholds keep that memory going back to the system. Process-wide, set
+// once; harmless for other users of malloc in the process.
+void KeepMallocTrimming() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+  });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options) {
   if (!options.config || !options.store || !options.transport || !options.clock) {
     return Error(ErrorCode::kInvalidArgument, "controller needs config, store, transport, clock");
   }
+  KeepMallocTrimming();
   std::unique_ptr<Controller> c(new Controller(std::move(options)));
   RETURN_IF_ERROR(c->Recover());
   c->thread_ = std::thread([p = c.get()] { p->Run(); });
@@ -104,17 +125,23 @@ void Controller::RunBatch(std::deque<Command>& batch) {
           options_.transport->SignalJob(e.node, e.job, e.signal);
           break;
         case Effect::Kind::kTerminate:
-          options_.transport->TerminateJob(e.node, e.job);
+          options_.transport->TerminateJob(e.node, e.job, e.end_state);
           break;
       }
     }
-    if (records_since_snapshot_ >= options_.snapshot_every_records) {
+    uint64_t purged = engine_->TakePurgedCount();
+    purged_since_snapshot_ += purged;
+    if (records_since_snapshot_ >= options_.snapshot_every_records ||
+        purged_since_snapshot_ >= options_.snapshot_every_purged) {
       if (Status s = options_.store->WriteSnapshot(last_seq_, engine_->EncodeSnapshot()); s) {
         records_since_snapshot_ = 0;
+        purged_since_snapshot_ = 0;
       } else {
         log_.Warn("snapshot failed: {}", s.error().ToString());
       }
     }
+    // Many small job records were just freed: hand the pages back to the system.
+    if (purged >= 100) malloc_trim(0);
   }
   for (auto& r : replies) r(durable);
 }
@@ -206,8 +233,19 @@ Status Controller::Heartbeat(const std::string& node) {
 }
 
 Status Controller::JobComplete(const std::string& node, JobId id, int wait_status) {
-  return Call<void>(
-      [=](Engine& e, TimePoint now) { return e.JobComplete(node, id, wait_status, now); });
+  return JobComplete(node, id, JobEnd{.wait_status = wait_status});
+}
+
+Status Controller::JobComplete(const std::string& node, JobId id, const JobEnd& end) {
+  return Call<void>([=](Engine& e, TimePoint now) { return e.JobComplete(node, id, end, now); });
+}
+
+Status Controller::EpilogComplete(const std::string& node, JobId id) {
+  return Call<void>([=](Engine& e, TimePoint now) { return e.EpilogComplete(node, id, now); });
+}
+
+Status Controller::LaunchFailed(const std::string& node, JobId id) {
+  return Call<void>([=](Engine& e, TimePoint now) { return e.LaunchFailed(node, id, now); });
 }
 
 Status Controller::StepComplete(const std::string& node, JobId id, uint32_t step, int wait_status) {

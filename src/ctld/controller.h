@@ -38,8 +38,10 @@ struct ControllerOptions {
   NodeTransport* transport = nullptr;    // not owned
   const Clock* clock = nullptr;          // not owned
   uint32_t slurm_user_uid = 0;           // SlurmUser, resolved by the caller
-  // A snapshot is written after this many log records.
+  // A snapshot is written after this many log records, or once this many jobs were
+  // purged by MinJobAge since the last one (so the store drops them too).
   uint64_t snapshot_every_records = 20000;
+  uint64_t snapshot_every_purged = 1000;
   // How often the engine wakes by itself to run timers (real time).
   std::chrono::milliseconds tick_interval{1000};
 };
@@ -72,6 +74,13 @@ class Controller {
   Status Heartbeat(const std::string& node);
   // The batch step (or the whole job) ended with a wait(2) status.
   Status JobComplete(const std::string& node, JobId id, int wait_status);
+  Status JobComplete(const std::string& node, JobId id, const JobEnd& end);
+  // The node confirms the job's processes there are gone (its epilog ran): the last
+  // confirmation ends the job's COMPLETING state and frees its resources.
+  Status EpilogComplete(const std::string& node, JobId id);
+  // The job's launch never reached its batch host (`node`): requeued when it may be,
+  // else FAILED, without waiting for that node to confirm anything.
+  Status LaunchFailed(const std::string& node, JobId id);
   // Ends of other steps are accepted and ignored until steps are modelled.
   Status StepComplete(const std::string& node, JobId id, uint32_t step, int wait_status);
 
@@ -105,6 +114,7 @@ class Controller {
   std::unique_ptr<Engine> engine_;
   uint64_t last_seq_ = 0;
   uint64_t records_since_snapshot_ = 0;
+  uint64_t purged_since_snapshot_ = 0;
   bool failed_ = false;
 
   std::mutex mu_;

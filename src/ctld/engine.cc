@@ -132,7 +132,9 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
       deadlines_.erase({Deadline(old), id});
       sched_dirty_ = true;
     }
+    if (old.state == JobState::kCompleting) CountCompleting(old, -1), completing_.erase(id);
     if (IsPending(old.state)) pending_.erase({old.priority, old.submit_seq, id});
+    if (IsFinished(old.state)) finished_.erase({old.end_time, id});
   } else {
     it = jobs_.emplace(id, JobEntry{}).first;
     chunks_list_dirty_ = true;
@@ -143,11 +145,16 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
   if (resolve) Resolve(e);
   if (HoldsAllocation(job->state)) {
     BookOnNodes(*job, true);
-    if (!job->time_limit.infinite()) deadlines_.insert({Deadline(*job), id});
+    // A completing job has ended: its time limit no longer applies.
+    if (!job->time_limit.infinite() && job->state != JobState::kCompleting) {
+      deadlines_.insert({Deadline(*job), id});
+    }
   }
+  if (job->state == JobState::kCompleting) CountCompleting(*job, +1), completing_.insert(id);
   if (IsPending(job->state)) {
     pending_.insert({job->priority, job->submit_seq, id});
   }
+  if (IsFinished(job->state)) finished_.insert({job->end_time, id});
   if (submitted) {
     next_job_id_ = NextId(id);
     next_submit_seq_ = std::max(next_submit_seq_, job->submit_seq + 1);
@@ -215,11 +222,54 @@ void Engine::RebuildLedger() {
     copy->alloc_cpus = 0;
     copy->alloc_mem_mb = 0;
     copy->running_jobs = 0;
+    copy->completing_jobs = 0;
     nodes_[i] = std::move(copy);
   }
   for (const auto& [id, e] : jobs_) {
     if (HoldsAllocation(e.job->state)) BookOnNodes(*e.job, true);
+    if (e.job->state == JobState::kCompleting) CountCompleting(*e.job, +1);
   }
+}
+
+void Engine::CountCompleting(const Job& job, int delta) {
+  for (const std::string& name : job.completing_nodes) {
+    int32_t idx = NodeIndex(name);
+    if (idx < 0) continue;
+    auto node = std::make_shared<Node>(*nodes_[idx]);
+    if (delta > 0) {
+      node->completing_jobs += static_cast<uint32_t>(delta);
+    } else {
+      auto d = static_cast<uint32_t>(-delta);
+      node->completing_jobs = node->completing_jobs > d ? node->completing_jobs - d : 0;
+    }
+    nodes_[idx] = std::move(node);
+  }
+}
+
+void Engine::Forget(JobId id) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  const Job& old = *it->second.job;
+  if (HoldsAllocation(old.state)) {
+    BookOnNodes(old, false);
+    deadlines_.erase({Deadline(old), id});
+    sched_dirty_ = true;
+  }
+  if (old.state == JobState::kCompleting) CountCompleting(old, -1), completing_.erase(id);
+  if (IsPending(old.state)) pending_.erase({old.priority, old.submit_seq, id});
+  if (IsFinished(old.state)) finished_.erase({old.end_time, id});
+  uint32_t c = id / ClusterSnapshot::kChunk;
+  auto chunk = chunks_.find(c);
+  if (chunk != chunks_.end()) {
+    JobChunk& v = chunk->second;
+    auto pos =
+        std::lower_bound(v.begin(), v.end(), id, [](const auto& j, JobId x) { return j->id < x; });
+    if (pos != v.end() && (*pos)->id == id) v.erase(pos);
+    if (v.empty()) chunks_.erase(chunk);
+    dirty_chunks_.insert(c);
+  }
+  jobs_.erase(it);
+  chunks_list_dirty_ = true;
 }
 
 std::shared_ptr<const ClusterSnapshot> Engine::Publish(uint64_t log_seq, TimePoint now) {

@@ -8,6 +8,14 @@
 // need not survive a restart (pending reasons, heartbeats, counters on node records) are
 // Amend()ed: applied and published, not logged; they are recomputed after recovery.
 //
+// Life cycle of an ending job (job_completion.cc): a job that held nodes and ends (its
+// script exits, it is cancelled, times out, fails, or is requeued) becomes COMPLETING:
+// it keeps its allocation, every allocated node is asked to terminate it, and it waits
+// for each node to confirm (EpilogComplete) that the job's processes are gone. Only then
+// are its resources released and does it show its end state (or go back to PENDING for a
+// requeue). A node that goes DOWN counts as confirmed, so a dead node never holds a job.
+// Finished jobs are forgotten MinJobAge seconds after they ended (a logged purge).
+//
 // Thread-safety: none; one thread.
 #pragma once
 
@@ -27,7 +35,9 @@
 #include "ctld/identity.h"
 #include "ctld/records.h"
 #include "sched/ledger.h"
+#include "sched/pass.h"
 #include "sched/policies.h"
+#include "sched/scheduler_params.h"
 
 namespace drover::ctld {
 
@@ -54,12 +64,23 @@ struct NodeRegistration {
   TimePoint boot_time{};
 };
 
+// How a node reports the end of a batch script (NodeRegistry.JobComplete).
+struct JobEnd {
+  int wait_status = 0;
+  // How the step supervisor saw it end; honoured for TIMEOUT and OUT_OF_MEMORY (the
+  // node enforces the time limit and sees cgroup OOM kills), else the exit code decides.
+  std::optional<JobState> state;
+  // Processes outlived SIGKILL by UnkillableStepTimeout: the node is drained.
+  bool unkillable = false;
+};
+
 struct Effect {
   enum class Kind : uint8_t { kLaunch, kSignal, kTerminate } kind;
   std::string node;
   JobId job = 0;
   int signal = 0;
-  std::shared_ptr<const Job> record;  // for kLaunch
+  std::shared_ptr<const Job> record;          // for kLaunch
+  JobState end_state = JobState::kCancelled;  // for kTerminate: why the job ends
 };
 
 struct EngineOptions {
@@ -89,12 +110,17 @@ class Engine {
   // Nodes (node_events.cc).
   Status RegisterNode(const NodeRegistration& reg, TimePoint now);
   Status Heartbeat(const std::string& node, TimePoint now);
-  Status JobComplete(const std::string& node, JobId id, int wait_status, TimePoint now);
+  Status JobComplete(const std::string& node, JobId id, const JobEnd& end, TimePoint now);
+  // `node` confirms the job's processes there are gone (job_completion.cc).
+  Status EpilogComplete(const std::string& node, JobId id, TimePoint now);
+  // The batch launch never reached `node`: requeue (or FAILED), that node confirmed.
+  Status LaunchFailed(const std::string& node, JobId id, TimePoint now);
   Status UpdateNode(const NodeUpdate& update, const Identity& who, TimePoint now);
 
   // Timers: time limits, node liveness (node_events.cc).
   void Tick(TimePoint now);
-  // Runs a scheduling pass when anything changed since the last (scheduling.cc).
+  // Runs a scheduling pass when anything changed since the last, and with sched/backfill
+  // the backfill pass every bf_interval (scheduling.cc).
   void Schedule(TimePoint now);
 
   // Recovery (recovery.cc).
@@ -113,6 +139,8 @@ class Engine {
     return who.uid == 0 || who.uid == options_.slurm_user_uid;
   }
   size_t job_count() const { return jobs_.size(); }
+  // Jobs purged by MinJobAge since the last call (the controller snapshots and trims).
+  uint64_t TakePurgedCount() { return std::exchange(purged_, 0); }
 
  private:
   struct JobEntry {
@@ -147,12 +175,30 @@ class Engine {
   const Job* FindJob(JobId id) const;
   Status CheckOwner(const Job& job, const Identity& who) const;
   uint32_t ComputePriority(const Job& job) const;
-  // Ends a job that holds nodes (or is pending) in `state`, terminating it on its nodes.
-  void EndJob(const Job& job, JobState state, PendingReason reason, ExitCode code, TimePoint now,
-              bool terminate);
+  // Ends a job in `state`. One that holds nodes becomes COMPLETING and is terminated on
+  // every node that is not DOWN; a pending one (or one whose nodes are all DOWN) ends now.
+  void EndJob(const Job& job, JobState state, PendingReason reason, ExitCode code, TimePoint now);
   // A node failed under `job`: requeue it when allowed, else NODE_FAIL.
   void FailJobOnNode(const Job& job, TimePoint now);
-  void RequeueJob(const Job& job, HoldKind hold, TimePoint now, bool terminate);
+  // Back to PENDING (held as `hold` says), through COMPLETING when it holds nodes.
+  void RequeueJob(const Job& job, HoldKind hold, TimePoint now);
+  // Job completion (job_completion.cc).
+  // `next` (a copy of a job holding nodes, its end fields set) waits for its nodes.
+  void BeginCompleting(std::shared_ptr<Job> next, JobState end_state, TimePoint now);
+  void ConfirmNode(const Job& job, const std::string& node, TimePoint now);
+  void FinishCompleting(const Job& job, TimePoint now);
+  void ApplyRequeue(const Job& job, TimePoint now);
+  void DrainUnkillable(const std::string& node, JobId id, TimePoint now);
+  // Adds `delta` to the completing-job count of every node `job` waits for.
+  void CountCompleting(const Job& job, int delta);
+  // MinJobAge: forgets finished jobs that ended long enough ago (logged).
+  void PurgeOldJobs(TimePoint now);
+  // Asks the nodes a COMPLETING job still waits for to terminate it again, now and then:
+  // a request lost on the way (the node daemon was busy or restarting) must not leave
+  // the job waiting for a node that keeps heartbeating.
+  void ResendTerminates(TimePoint now);
+  // Removes a job from memory (purge and its replay).
+  void Forget(JobId id);
   void SetNodeDown(uint32_t index, DownCause cause, std::string reason, uint32_t uid,
                    TimePoint now);
   int32_t NodeIndex(std::string_view name) const;
@@ -161,12 +207,21 @@ class Engine {
   JobId NextId(JobId id) const;
   Duration OverTime() const;
   static TimePoint Deadline(const Job& job);  // start + time limit
+  // scheduling.cc: the pending queue as the passes see it; the two passes; multifactor's
+  // periodic recalculation (PriorityCalcPeriod).
+  std::vector<sched::PassJob> SchedulingQueue(TimePoint now);
+  void MainPass(TimePoint now);
+  void BackfillPass(TimePoint now);
+  void ApplyStarts(std::vector<sched::StartDecision>& starts, TimePoint now, bool backfill);
+  void RecalculatePriorities(TimePoint now);
 
   log::Logger log_{"engine"};
   EngineOptions options_;
   std::shared_ptr<const config::SlurmConfig> config_;
   std::unique_ptr<sched::PriorityPolicy> priority_;
   std::unique_ptr<sched::SelectPolicy> select_;
+  sched::SchedulerParams sched_params_;  // SchedulerParameters
+  bool backfill_ = false;                // SchedulerType=sched/backfill
 
   std::vector<std::shared_ptr<const Node>> nodes_;
   std::unordered_map<std::string, uint32_t> node_index_;
@@ -177,6 +232,8 @@ class Engine {
   std::unordered_map<JobId, JobEntry> jobs_;
   std::set<PendingKey> pending_;
   std::set<std::pair<TimePoint, JobId>> deadlines_;  // running jobs' start + limit
+  std::set<std::pair<TimePoint, JobId>> finished_;   // finished jobs by end time (MinJobAge)
+  std::set<JobId> completing_;                       // COMPLETING jobs
   // Snapshot chunks: chunk number -> jobs sorted by id; dirty chunks are republished.
   std::map<uint32_t, JobChunk> chunks_;
   std::map<uint32_t, std::shared_ptr<const JobChunk>> published_chunks_;
@@ -188,10 +245,13 @@ class Engine {
   uint64_t next_submit_seq_ = 1;
   bool sched_dirty_ = true;
   TimePoint last_node_check_{};
+  TimePoint last_terminate_resend_{};
   TimePoint next_begin_ = TimePoint::max();  // earliest BeginTime among pending jobs
+  TimePoint last_backfill_{}, last_full_pass_{}, last_priority_calc_{};
 
   std::vector<std::string> records_;
   std::vector<Effect> effects_;
+  uint64_t purged_ = 0;
 };
 
 }  // namespace drover::ctld

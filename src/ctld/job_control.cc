@@ -1,5 +1,6 @@
 // Job control: cancel, signal, hold/release, requeue, scontrol update job, and the state
-// changes they share with node events (EndJob, RequeueJob, FailJobOnNode).
+// changes they share with node events (EndJob, RequeueJob, FailJobOnNode). How an ended
+// job completes on its nodes is in job_completion.cc.
 #include "ctld/engine.h"
 
 namespace drover::ctld {
@@ -11,29 +12,43 @@ Status Engine::CheckOwner(const Job& job, const Identity& who) const {
 }
 
 void Engine::EndJob(const Job& job, JobState state, PendingReason reason, ExitCode code,
-                    TimePoint now, bool terminate) {
-  if (terminate && HoldsAllocation(job.state)) {
-    for (const auto& a : job.alloc.nodes)
-      effects_.push_back({Effect::Kind::kTerminate, a.node, job.id, 0, nullptr});
-  }
+                    TimePoint now) {
   auto next = std::make_shared<Job>(job);
-  next->state = state;
   next->reason = reason;
   next->exit_code = code;
   next->end_time = now;
   if (job.state == JobState::kPending) next->start_time = now;
   log_.Info("JobId={} JobState={} Reason={}", job.id, JobStateName(state),
             PendingReasonName(reason));
+  if (HoldsAllocation(job.state) && !job.alloc.nodes.empty()) {
+    BeginCompleting(std::move(next), state, now);
+    return;
+  }
+  next->state = state;
   Commit(std::move(next));
 }
 
-void Engine::RequeueJob(const Job& job, HoldKind hold, TimePoint now, bool terminate) {
-  if (terminate && HoldsAllocation(job.state)) {
-    for (const auto& a : job.alloc.nodes)
-      effects_.push_back({Effect::Kind::kTerminate, a.node, job.id, 0, nullptr});
+void Engine::RequeueJob(const Job& job, HoldKind hold, TimePoint now) {
+  if (HoldsAllocation(job.state) && !job.alloc.nodes.empty()) {
+    // Slurm shows a requeued job as CG until its nodes are clean, then PD.
+    auto next = std::make_shared<Job>(job);
+    next->hold = hold;
+    next->end_time = now;
+    log_.Info("JobId={} requeue: completing on {}", job.id, job.alloc.NodeList());
+    BeginCompleting(std::move(next), JobState::kPending, now);
+    return;
   }
+  auto copy = job;
+  copy.hold = hold;
+  ApplyRequeue(copy, now);
+}
+
+void Engine::ApplyRequeue(const Job& job, TimePoint now) {
+  const HoldKind hold = job.hold;
   auto next = std::make_shared<Job>(job);
   next->state = JobState::kPending;
+  next->end_state = JobState::kPending;
+  next->completing_nodes.clear();
   next->alloc = {};
   next->restarts = job.restarts + 1;
   next->exit_code = {};
@@ -52,9 +67,9 @@ void Engine::RequeueJob(const Job& job, HoldKind hold, TimePoint now, bool termi
 
 void Engine::FailJobOnNode(const Job& job, TimePoint now) {
   if (job.requeue_allowed(config_->job_requeue != 0)) {
-    RequeueJob(job, HoldKind::kNone, now, /*terminate=*/true);
+    RequeueJob(job, HoldKind::kNone, now);
   } else {
-    EndJob(job, JobState::kNodeFail, PendingReason::kNodeDown, {}, now, /*terminate=*/true);
+    EndJob(job, JobState::kNodeFail, PendingReason::kNodeDown, {}, now);
   }
 }
 
@@ -62,8 +77,10 @@ Status Engine::Cancel(JobId id, const Identity& who, TimePoint now) {
   const Job* job = FindJob(id);
   if (!job) return Error(ErrorCode::kInvalidJobId);
   RETURN_IF_ERROR(CheckOwner(*job, who));
-  if (IsFinished(job->state)) return Error(ErrorCode::kAlreadyDone);
-  EndJob(*job, JobState::kCancelled, job->reason, {0, 15}, now, /*terminate=*/true);
+  if (IsFinished(job->state) || job->state == JobState::kCompleting) {
+    return Error(ErrorCode::kAlreadyDone);
+  }
+  EndJob(*job, JobState::kCancelled, job->reason, {0, 15}, now);
   return Ok();
 }
 
@@ -72,7 +89,9 @@ Status Engine::Signal(JobId id, int signal, const Identity& who) {
   if (!job) return Error(ErrorCode::kInvalidJobId);
   RETURN_IF_ERROR(CheckOwner(*job, who));
   if (IsPending(job->state)) return Error(ErrorCode::kJobPending);
-  if (!HoldsAllocation(job->state)) return Error(ErrorCode::kAlreadyDone);
+  if (!HoldsAllocation(job->state) || job->state == JobState::kCompleting) {
+    return Error(ErrorCode::kAlreadyDone);
+  }
   for (const auto& a : job->alloc.nodes) {
     effects_.push_back({Effect::Kind::kSignal, a.node, id, signal, nullptr});
   }
@@ -117,9 +136,11 @@ Status Engine::Requeue(JobId id, bool hold, const Identity& who, TimePoint now) 
   if (!job) return Error(ErrorCode::kInvalidJobId);
   RETURN_IF_ERROR(CheckOwner(*job, who));
   if (IsPending(job->state)) return Error(ErrorCode::kJobPending);
+  // A job whose nodes are still cleaning up cannot be requeued yet (as Slurm answers).
+  if (job->state == JobState::kCompleting) return Error(ErrorCode::kTransitionStateNoUpdate);
   if (!job->requeue_allowed(config_->job_requeue != 0)) return Error(ErrorCode::kDisabled);
   HoldKind kind = !hold ? HoldKind::kNone : IsPrivileged(who) ? HoldKind::kAdmin : HoldKind::kUser;
-  RequeueJob(*job, kind, now, /*terminate=*/true);
+  RequeueJob(*job, kind, now);
   return Ok();
 }
 
@@ -129,7 +150,9 @@ Status Engine::UpdateJob(JobId id, const JobUpdate& u, const Identity& who, Time
   RETURN_IF_ERROR(CheckOwner(*job, who));
   const bool admin = IsPrivileged(who);
   const bool pending = IsPending(job->state);
-  if (IsFinished(job->state)) return Error(ErrorCode::kJobFinished);
+  if (IsFinished(job->state) || job->state == JobState::kCompleting) {
+    return Error(ErrorCode::kJobFinished);
+  }
   auto next = std::make_shared<Job>(*job);
   if (u.time_limit) {
     // Users may only shorten their jobs (Slurm: "Access/permission denied").

@@ -20,15 +20,26 @@ void Engine::SetNodeDown(uint32_t index, DownCause cause, std::string reason, ui
   log_.Info("node {} now DOWN Reason={}", node->name, node->reason);
   const std::string name = node->name;
   CommitNode(index, std::move(node));
-  // Jobs on a DOWN node are requeued when allowed, else NODE_FAIL (Slurm's rule).
-  std::vector<JobId> victims;
+  // Jobs on a DOWN node are requeued when allowed, else NODE_FAIL (Slurm's rule); jobs
+  // completing there stop waiting for it.
+  std::vector<JobId> victims, completing;
   for (const auto& [id, e] : jobs_) {
-    if (!HoldsAllocation(e.job->state)) continue;
-    for (const auto& a : e.job->alloc.nodes)
+    const Job& job = *e.job;
+    if (job.state == JobState::kCompleting) {
+      if (std::find(job.completing_nodes.begin(), job.completing_nodes.end(), name) !=
+          job.completing_nodes.end()) {
+        completing.push_back(id);
+      }
+      continue;
+    }
+    if (!HoldsAllocation(job.state)) continue;
+    for (const auto& a : job.alloc.nodes)
       if (a.node == name) victims.push_back(id);
   }
   std::sort(victims.begin(), victims.end());
+  std::sort(completing.begin(), completing.end());
   for (JobId id : victims) FailJobOnNode(*FindJob(id), now);
+  for (JobId id : completing) ConfirmNode(*FindJob(id), name, now);
 }
 
 Status Engine::RegisterNode(const NodeRegistration& reg, TimePoint now) {
@@ -62,8 +73,17 @@ Status Engine::RegisterNode(const NodeRegistration& reg, TimePoint now) {
   Duration grace =
       config_->batch_start_timeout.infinite() ? Duration() : config_->batch_start_timeout;
   std::vector<JobId> lost;
+  std::vector<JobId> completing;
   for (const auto& [id, e] : jobs_) {
     const Job& job = *e.job;
+    if (job.state == JobState::kCompleting) {
+      // The node may have restarted and forgotten the request: ask again.
+      if (std::find(job.completing_nodes.begin(), job.completing_nodes.end(), reg.name) !=
+          job.completing_nodes.end()) {
+        completing.push_back(id);
+      }
+      continue;
+    }
     if (!HoldsAllocation(job.state) || job.alloc.nodes.empty()) continue;
     bool here = std::any_of(job.alloc.nodes.begin(), job.alloc.nodes.end(),
                             [&](const NodeAllocation& a) { return a.node == reg.name; });
@@ -74,6 +94,16 @@ Status Engine::RegisterNode(const NodeRegistration& reg, TimePoint now) {
   for (JobId id : lost) {
     log_.Info("JobId={} missing from node {}", id, reg.name);
     FailJobOnNode(*FindJob(id), now);
+    // Nothing of it runs on the node that reported it missing: no need to wait for it.
+    if (const Job* job = FindJob(id); job && job->state == JobState::kCompleting) {
+      ConfirmNode(*job, reg.name, now);
+    }
+  }
+  std::sort(completing.begin(), completing.end());
+  for (JobId id : completing) {
+    Effect e{Effect::Kind::kTerminate, reg.name, id, 0, nullptr};
+    e.end_state = FindJob(id)->end_state;
+    effects_.push_back(std::move(e));
   }
   for (JobId id : reported) {
     const Job* job = FindJob(id);
@@ -102,20 +132,30 @@ Status Engine::Heartbeat(const std::string& name, TimePoint now) {
   return Ok();
 }
 
-Status Engine::JobComplete(const std::string& node, JobId id, int wait_status, TimePoint now) {
+Status Engine::JobComplete(const std::string& node, JobId id, const JobEnd& end, TimePoint now) {
+  // Processes that outlived SIGKILL drain the node, whatever became of the job.
+  if (end.unkillable) DrainUnkillable(node, id, now);
   const Job* job = FindJob(id);
   if (!job) return Error(ErrorCode::kInvalidJobId);
   // A report for a job already ended here (cancel, timeout, requeue) changes nothing.
-  if (!HoldsAllocation(job->state)) return Ok();
+  if (!HoldsAllocation(job->state) || job->state == JobState::kCompleting) return Ok();
   if (job->alloc.nodes.empty() || job->alloc.nodes.front().node != node) {
     return Error(ErrorCode::kInvalidNodeName, "not the job's batch host", node);
   }
-  ExitCode code = ExitCode::FromWaitStatus(wait_status);
+  ExitCode code = ExitCode::FromWaitStatus(end.wait_status);
   JobState state = code.Succeeded() ? JobState::kCompleted : JobState::kFailed;
   PendingReason reason = code.Succeeded() ? PendingReason::kNone
                          : code.signal    ? PendingReason::kRaisedSignal
                                           : PendingReason::kNonZeroExitCode;
-  EndJob(*job, state, reason, code, now, /*terminate=*/false);
+  if (end.state == JobState::kTimeout) {
+    // The node enforced the time limit before the controller's timer did.
+    state = JobState::kTimeout;
+    reason = PendingReason::kTimeLimit;
+  } else if (end.state == JobState::kOutOfMemory) {
+    state = JobState::kOutOfMemory;
+  }
+  // The batch host's script is over; every node still terminates and confirms.
+  EndJob(*job, state, reason, code, now);
   return Ok();
 }
 
@@ -183,9 +223,11 @@ void Engine::Tick(TimePoint now) {
     JobId id = deadlines_.begin()->second;
     deadlines_.erase(deadlines_.begin());
     const Job* job = FindJob(id);
-    if (!job || !HoldsAllocation(job->state)) continue;
-    EndJob(*job, JobState::kTimeout, PendingReason::kTimeLimit, {0, 15}, now, /*terminate=*/true);
+    if (!job || !HoldsAllocation(job->state) || job->state == JobState::kCompleting) continue;
+    EndJob(*job, JobState::kTimeout, PendingReason::kTimeLimit, {0, 15}, now);
   }
+  ResendTerminates(now);
+  PurgeOldJobs(now);
   // Node liveness, at most once a second of clock time.
   if (now - last_node_check_ >= std::chrono::seconds(1)) {
     last_node_check_ = now;

@@ -20,8 +20,11 @@ class NodeTransport {
   virtual void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) = 0;
   // Sends `signal` to every process of the job on the node.
   virtual void SignalJob(const std::string& node, JobId job, int signal) = 0;
-  // SIGTERM, KillWait, SIGKILL; the node reports the end with JobComplete.
-  virtual void TerminateJob(const std::string& node, JobId job) = 0;
+  // SIGCONT, SIGTERM, KillWait, SIGKILL of whatever the job runs on the node; then the
+  // node confirms with EpilogComplete (the batch host also reports JobComplete when the
+  // script was still running). `end_state` is why: the state the job ends in (TIMEOUT
+  // makes the node print the time-limit banner; PENDING is a requeue).
+  virtual void TerminateJob(const std::string& node, JobId job, JobState end_state) = 0;
 };
 
 }  // namespace drover::ctld

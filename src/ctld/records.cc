@@ -152,10 +152,12 @@ void EncodeJob(const Job& j, bool with_spec, ByteWriter& w) {
   w.U(static_cast<uint32_t>(j.exit_code.exit_status));
   w.U(static_cast<uint32_t>(j.exit_code.signal));
   w.U(j.restarts);
+  w.U(static_cast<uint8_t>(j.end_state));
+  EncodeStrings(j.completing_nodes, w);
 }
 
 Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobSpec> spec_source,
-                                       bool* with_spec) {
+                                       bool* with_spec, JobFormat format) {
   auto j = std::make_shared<Job>();
   j->id = static_cast<JobId>(r.U());
   bool has_spec = r.B();
@@ -194,6 +196,10 @@ Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobS
   j->exit_code.exit_status = static_cast<int>(r.U());
   j->exit_code.signal = static_cast<int>(r.U());
   j->restarts = static_cast<uint32_t>(r.U());
+  if (format == JobFormat::kV2 || (format == JobFormat::kIfMore && r.ok() && !r.done())) {
+    j->end_state = static_cast<JobState>(r.U());
+    j->completing_nodes = DecodeStrings(r);
+  }
   RETURN_IF_ERROR(r.Check("job record"));
   if (!j->spec && !with_spec)
     return Error(ErrorCode::kIo, "job record without a spec", "job " + std::to_string(j->id));
@@ -228,6 +234,9 @@ std::string EncodeRecord(const Record& record) {
     w.U(static_cast<uint8_t>(RecordType::kJob));
     w.B(j->submitted);
     EncodeJob(*j->job, j->with_spec, w);
+  } else if (const auto* p = std::get_if<PurgeRecord>(&record)) {
+    w.U(static_cast<uint8_t>(RecordType::kPurge));
+    w.U(p->id);
   } else {
     w.U(static_cast<uint8_t>(RecordType::kNode));
     EncodeNode(std::get<NodeRecord>(record), w);
@@ -242,9 +251,14 @@ Result<Record> DecodeRecord(std::string_view payload) {
     JobRecord jr;
     jr.submitted = r.B();
     // A record without its spec gets the installed version's spec from the engine.
-    ASSIGN_OR_RETURN(auto job, DecodeJob(r, nullptr, &jr.with_spec));
+    ASSIGN_OR_RETURN(auto job, DecodeJob(r, nullptr, &jr.with_spec, JobFormat::kIfMore));
     jr.job = std::move(job);
     return Record(std::move(jr));
+  }
+  if (type == RecordType::kPurge) {
+    PurgeRecord p{static_cast<JobId>(r.U())};
+    RETURN_IF_ERROR(r.Check("purge record"));
+    return Record(p);
   }
   if (type == RecordType::kNode) {
     NodeRecord n = DecodeNode(r);

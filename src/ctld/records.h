@@ -9,8 +9,12 @@
 //
 // Encoding (codec.h): varint record type, then the fields in the order below. A job
 // record carries its JobSpec only when the spec is new (submission); later versions
-// reuse the spec already installed. Snapshots are: magic "DRVS1", next job id, next
+// reuse the spec already installed. Snapshots are: magic "DRVS2", next job id, next
 // submit sequence, the job records (each with its spec), the node records.
+//
+// Compatibility: a job's completion fields (end state, nodes still to confirm) follow its
+// first fields; a log record written before they existed simply ends earlier, and a
+// "DRVS1" snapshot's jobs have none. A purge record (MinJobAge) names a job to forget.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -27,7 +31,14 @@
 
 namespace drover::ctld {
 
-enum class RecordType : uint8_t { kJob = 1, kNode = 2 };
+enum class RecordType : uint8_t { kJob = 1, kNode = 2, kPurge = 3 };
+
+// Whether encoded jobs carry the completion fields (see Compatibility above).
+enum class JobFormat : uint8_t {
+  kV1,      // never ("DRVS1" snapshots)
+  kV2,      // always ("DRVS2" snapshots)
+  kIfMore,  // when bytes remain (a log record holds one job)
+};
 
 // A job version. `submitted` marks the record that created the job (advances the id
 // and sequence counters on replay).
@@ -48,7 +59,12 @@ struct NodeRecord {
   int64_t reason_time = 0;  // seconds since the epoch
 };
 
-using Record = std::variant<JobRecord, NodeRecord>;
+// A finished job aged past MinJobAge: the controller forgets it (its id stays used).
+struct PurgeRecord {
+  JobId id = 0;
+};
+
+using Record = std::variant<JobRecord, NodeRecord, PurgeRecord>;
 
 std::string EncodeRecord(const Record& record);
 // Errors: kIo for a malformed payload or an unknown type.
@@ -59,7 +75,8 @@ void EncodeJob(const Job& job, bool with_spec, ByteWriter& w);
 // `spec_source`: the spec to reuse when the record has none. With `with_spec` given, it
 // is told whether the record had one, and a missing spec is left null (not an error).
 Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobSpec> spec_source,
-                                       bool* with_spec = nullptr);
+                                       bool* with_spec = nullptr,
+                                       JobFormat format = JobFormat::kV2);
 void EncodeNode(const NodeRecord& node, ByteWriter& w);
 NodeRecord DecodeNode(ByteReader& r);
 

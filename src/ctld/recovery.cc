@@ -10,12 +10,16 @@
 //    SlurmdTimeout after the restart goes DOWN "Not responding", and its jobs are
 //    requeued or failed by the same rule.
 //  - Admin state (DRAIN, DOWN with a reason) survives; NOT_RESPONDING does not.
+//  - COMPLETING jobs keep waiting for the nodes that have not confirmed; each is asked
+//    again when it registers, and one that never does goes DOWN and stops the wait.
+//  - Jobs purged by MinJobAge stay forgotten (the purge is in the log).
 #include "ctld/engine.h"
 
 namespace drover::ctld {
 namespace {
-constexpr std::string_view kMagic = "DRVS1";
-}
+constexpr std::string_view kMagic = "DRVS2";
+constexpr std::string_view kMagicV1 = "DRVS1";  // jobs without their completion fields
+}  // namespace
 
 std::string Engine::EncodeSnapshot() const {
   ByteWriter w;
@@ -31,7 +35,12 @@ std::string Engine::EncodeSnapshot() const {
 }
 
 Status Engine::LoadSnapshot(std::string_view snapshot) {
-  if (snapshot.substr(0, kMagic.size()) != kMagic) {
+  JobFormat format;
+  if (snapshot.substr(0, kMagic.size()) == kMagic) {
+    format = JobFormat::kV2;
+  } else if (snapshot.substr(0, kMagicV1.size()) == kMagicV1) {
+    format = JobFormat::kV1;
+  } else {
     return Error(ErrorCode::kIo, "not a controller snapshot");
   }
   ByteReader r(snapshot.substr(kMagic.size()));
@@ -39,7 +48,7 @@ Status Engine::LoadSnapshot(std::string_view snapshot) {
   next_submit_seq_ = r.U();
   uint64_t njobs = r.U();
   for (uint64_t i = 0; i < njobs && r.ok(); ++i) {
-    ASSIGN_OR_RETURN(auto job, DecodeJob(r, nullptr));
+    ASSIGN_OR_RETURN(auto job, DecodeJob(r, nullptr, nullptr, format));
     Install(std::move(job), false);
   }
   uint64_t nnodes = r.U();
@@ -62,6 +71,8 @@ Status Engine::ReplayRecord(std::string_view payload) {
       job->spec = cur->spec;
     }
     Install(std::move(jr->job), jr->submitted);
+  } else if (auto* purge = std::get_if<PurgeRecord>(&rec)) {
+    Forget(purge->id);
   } else {
     ApplyNodeRecord(std::get<NodeRecord>(rec));
   }

@@ -106,7 +106,17 @@ stepd::BatchJobInfo JobInfo(const v1::LaunchBatchRequest& request, const std::st
   return info;
 }
 
-// Serves the control FIFO until `stop_fd` is signalled: "terminate", "signal N batch|all".
+// "terminate" or "terminate <why>" (spool.h) -> why the runner ends the step.
+stepd::TerminateReason TerminateWhy(std::string_view line) {
+  std::string_view why = line.size() > 10 ? line.substr(10) : std::string_view();
+  if (why == "timeout") return stepd::TerminateReason::kTimeLimit;
+  if (why == "node_fail") return stepd::TerminateReason::kNodeFail;
+  if (why == "preempted") return stepd::TerminateReason::kPreempted;
+  return stepd::TerminateReason::kCancelled;
+}
+
+// Serves the control FIFO until `stop_fd` is signalled: "terminate [why]",
+// "signal N batch|all".
 void ServeControl(int fifo_fd, int stop_fd, stepd::StepRunner* runner, uint32_t job_id) {
   std::string pending;
   for (;;) {
@@ -124,9 +134,9 @@ void ServeControl(int fifo_fd, int stop_fd, stepd::StepRunner* runner, uint32_t 
       std::string line = pending.substr(0, nl);
       pending.erase(0, nl + 1);
       if (runner == nullptr) continue;
-      if (line == "terminate") {
-        Log().Info("JobId={} terminate requested", job_id);
-        runner->Cancel();
+      if (line == "terminate" || line.rfind("terminate ", 0) == 0) {
+        Log().Info("JobId={} {} requested", job_id, line);
+        runner->Terminate(TerminateWhy(line));
       } else if (line.rfind("signal ", 0) == 0) {
         int sig = std::atoi(line.c_str() + 7);
         bool batch_only = line.find(" batch") != std::string::npos;
@@ -300,6 +310,8 @@ int RunBatchStepd(const std::string& job_dir, int ready_fd) {
   complete.mutable_exit_code()->set_signal(result.exit_code.signal);
   complete.set_end_time(Now());
   complete.set_state(static_cast<v1::JobState>(static_cast<int>(result.state) + 1));
+  // Processes that outlived SIGKILL: the controller drains this node.
+  complete.set_unkillable(result.unkillable);
   if (!launch_error.empty()) {
     *complete.mutable_launch_error() =
         rpc::ToProto(Error(ErrorCode::kInternal, launch_error, fmt::format("job {}", job_id)));

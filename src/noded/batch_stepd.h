@@ -6,10 +6,12 @@
 //      with BuildBatchEnv's environment and the output files its patterns name;
 //   3. writes stepd.pid and state ("RUNNING"), then "ok <pid>" on the ready fd, so
 //      droverd's LaunchBatch can answer;
-//   4. serves control requests (terminate, signal) until the script is over;
+//   4. serves control requests (terminate [why], signal) until the script is over; the
+//      step's processes are gone (or given up on as unkillable) when it is;
 //   5. writes state ("COMPLETED 3:0"), sends NodeRegistry.JobComplete (node, job id,
-//      exit code N:S, state) with a MUNGE credential, retrying with backoff until the
-//      controller acknowledges it (it may be restarting), then removes the spool dir.
+//      exit code N:S, state, unkillable) with a MUNGE credential, retrying with backoff
+//      until the controller acknowledges it (it may be restarting), then removes the
+//      spool dir and exits, which is what lets droverd confirm the job's end here.
 // A script that cannot start (unknown user, bad working directory) is still reported,
 // as JobComplete with launch_error.
 //

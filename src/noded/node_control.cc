@@ -134,14 +134,31 @@ grpc::Status NodeDaemon::ControlService::TerminateJob(grpc::ServerContext* conte
                                                       v1::TerminateJobResponse*) {
   if (grpc::Status s = Authorize(*context); !s.ok()) return s;
   std::string dir = JobDir(daemon_.options_.spool_dir, request->job_id());
-  Status sent = SendControl(dir, "terminate");
+  // Why the job ends decides the banner stepd writes to its stderr.
+  std::string line = "terminate";
+  switch (request->state()) {
+    case v1::JOB_STATE_TIMEOUT:
+      line += " timeout";
+      break;
+    case v1::JOB_STATE_NODE_FAIL:
+      line += " node_fail";
+      break;
+    case v1::JOB_STATE_PREEMPTED:
+      line += " preempted";
+      break;
+    default:
+      break;
+  }
+  Status sent = SendControl(dir, line);
   if (!sent) {
-    // Already over here: the controller gets (or got) its JobComplete from stepd.
+    // Already over here (or never here): the controller gets (or got) its JobComplete.
     Log().Debug("JobId={} terminate: no running stepd ({})", request->job_id(),
                 sent.error().ToString());
-    return grpc::Status::OK;
+  } else {
+    Log().Info("JobId={} {} sent", request->job_id(), line);
   }
-  Log().Info("JobId={} terminate sent", request->job_id());
+  // Once nothing of the job is left here, the controller hears so (EpilogComplete).
+  daemon_.QueueEpilogComplete(request->job_id());
   return grpc::Status::OK;
 }
 

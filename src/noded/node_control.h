@@ -3,7 +3,9 @@
 // Every call is authenticated (MUNGE); only root and SlurmUser may call. LaunchBatch
 // writes the job's spool directory (spool.h) and starts drover-stepd, replying once stepd
 // says the script is started; SignalJob and TerminateJob write one request to the job's
-// control FIFO. Calls the handlers do not implement yet answer UNIMPLEMENTED.
+// control FIFO (TerminateJob's says why, for the banner stepd writes), and TerminateJob
+// then has the daemon confirm the job's end here (EpilogComplete) once its stepd is gone.
+// Calls the handlers do not implement yet answer UNIMPLEMENTED.
 //
 // Thread-safety: handlers run on gRPC's threads; launches are serialised by the daemon's
 // launch_mu_, everything else is a constant or the file system.

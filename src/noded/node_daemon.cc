@@ -71,6 +71,7 @@ Result<std::unique_ptr<NodeDaemon>> NodeDaemon::Create(NodeDaemonOptions options
   Log().Info("NodeName={} listening on port {}, spool {}", daemon->options_.node_name,
              daemon->port_, daemon->options_.spool_dir);
   daemon->registrar_ = std::thread([d = daemon.get()] { d->RegistrarLoop(); });
+  daemon->epilog_thread_ = std::thread([d = daemon.get()] { d->EpilogLoop(); });
   return daemon;
 }
 
@@ -81,7 +82,13 @@ NodeDaemon::~NodeDaemon() {
     if (current_call_ != nullptr) current_call_->TryCancel();
   }
   stop_cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(epilog_mu_);
+    epilog_stop_ = true;
+  }
+  epilog_cv_.notify_all();
   if (registrar_.joinable()) registrar_.join();
+  if (epilog_thread_.joinable()) epilog_thread_.join();
   if (server_) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_->Wait();
@@ -195,6 +202,76 @@ void NodeDaemon::TerminateJobs(const std::vector<uint32_t>& job_ids) {
     Status sent = SendControl(JobDir(options_.spool_dir, job_id), "terminate");
     Log().Info("JobId={} terminate (controller does not know it): {}", job_id,
                sent ? "sent" : sent.error().ToString());
+  }
+}
+
+void NodeDaemon::QueueEpilogComplete(uint32_t job_id) {
+  {
+    std::lock_guard<std::mutex> lock(epilog_mu_);
+    if (epilog_stop_) return;
+    epilog_jobs_.insert(job_id);
+  }
+  epilog_cv_.notify_all();
+}
+
+bool NodeDaemon::SendEpilogComplete(v1::NodeRegistry::Stub& stub, uint32_t job_id) {
+  v1::EpilogCompleteRequest request;
+  request.set_job_id(job_id);
+  request.set_node_name(options_.node_name);
+  v1::EpilogCompleteResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + options_.rpc_timeout);
+  grpc::Status status = stub.EpilogComplete(&context, request, &response);
+  if (status.ok()) {
+    Log().Info("JobId={} EpilogComplete acknowledged", job_id);
+    return true;
+  }
+  Error error = rpc::FromGrpcStatus(status);
+  if (error.code() == ErrorCode::kAccessDenied || error.code() == ErrorCode::kInvalidArgument ||
+      error.code() == ErrorCode::kNotSupported) {
+    Log().Error("JobId={} EpilogComplete refused: {}", job_id, error.ToString());
+    return true;
+  }
+  Log().Debug("JobId={} EpilogComplete failed: {}; retrying", job_id, error.ToString());
+  return false;
+}
+
+void NodeDaemon::EpilogLoop() {
+  // How often to look whether a terminated job's stepd is gone, and the retry backoff.
+  constexpr std::chrono::milliseconds kPoll(50);
+  auto connect = [this] {
+    return v1::NodeRegistry::NewStub(rpc::CreateAuthenticatedChannel(options_.controller, munge_));
+  };
+  auto stub = connect();
+  std::chrono::milliseconds backoff(100);
+  for (;;) {
+    std::set<uint32_t> jobs;
+    {
+      std::unique_lock<std::mutex> lock(epilog_mu_);
+      epilog_cv_.wait(lock, [this] { return epilog_stop_ || !epilog_jobs_.empty(); });
+      if (epilog_stop_) return;
+      jobs = epilog_jobs_;
+    }
+    bool failed = false;
+    for (uint32_t job_id : jobs) {
+      if (StepdAlive(JobDir(options_.spool_dir, job_id))) continue;  // still cleaning up
+      // The epilog program runs here, before the confirmation.
+      if (SendEpilogComplete(*stub, job_id)) {
+        std::lock_guard<std::mutex> lock(epilog_mu_);
+        epilog_jobs_.erase(job_id);
+      } else {
+        failed = true;
+      }
+    }
+    if (failed) {
+      stub = connect();  // as the registrar: a fresh channel reconnects sooner
+    } else {
+      backoff = std::chrono::milliseconds(100);
+    }
+    std::unique_lock<std::mutex> lock(epilog_mu_);
+    epilog_cv_.wait_for(lock, failed ? backoff : kPoll, [this] { return epilog_stop_; });
+    if (epilog_stop_) return;
+    if (failed) backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
 

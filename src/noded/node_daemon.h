@@ -9,7 +9,13 @@
 // (launches serialised by launch_mu_) and the constant options. One registrar thread owns
 // the registration state: Register (retried with backoff while the controller is down),
 // then a Heartbeat every interval; a heartbeat that asks for it (reregister, or a new
-// controller epoch) makes it Register again.
+// controller epoch) makes it Register again. One epilog thread confirms terminated jobs:
+// after TerminateJob it waits until the job's drover-stepd is gone (it exits only once
+// its processes are, or were given up as unkillable), then sends EpilogComplete, retried
+// until the controller has it. (The epilog program will run there, before the
+// confirmation.) It has its own thread so a slow controller or a long kill never delays
+// registration and heartbeats. Confirmations pending when the daemon stops are lost; the
+// controller asks again when the node registers.
 //
 // Thread-safety: Create() and the destructor on one thread; the accessors from any.
 #pragma once
@@ -23,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -100,6 +107,8 @@ class NodeDaemon {
   bool registered() const { return registered_.load(); }
   // The job ids whose drover-stepd is alive in the spool.
   std::vector<uint32_t> RunningJobs() const;
+  // Confirm `job_id` to the controller (EpilogComplete) once no stepd of it is left.
+  void QueueEpilogComplete(uint32_t job_id);
 
  private:
   class ControlService;
@@ -109,6 +118,9 @@ class NodeDaemon {
   Status RegisterOnce(v1::NodeRegistry::Stub& stub);
   Status HeartbeatOnce(v1::NodeRegistry::Stub& stub, bool* reregister);
   void TerminateJobs(const std::vector<uint32_t>& job_ids);
+  void EpilogLoop();
+  // One EpilogComplete call; true when the controller has it (or refused it for good).
+  bool SendEpilogComplete(v1::NodeRegistry::Stub& stub, uint32_t job_id);
   // Waits up to `d` or until stopping; true when stopping.
   bool SleepFor(std::chrono::milliseconds d);
 
@@ -133,6 +145,13 @@ class NodeDaemon {
   uint64_t epoch_ = 0;
   std::chrono::milliseconds heartbeat_interval_{5000};
   std::thread registrar_;
+
+  // Jobs to confirm; guarded by epilog_mu_ (with epilog_stop_).
+  std::mutex epilog_mu_;
+  std::condition_variable epilog_cv_;
+  std::set<uint32_t> epilog_jobs_;
+  bool epilog_stop_ = false;
+  std::thread epilog_thread_;
 };
 
 }  // namespace drover::noded

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -63,7 +64,20 @@ class FakeController final : public v1::NodeRegistry::Service {
   grpc::Status JobComplete(grpc::ServerContext* context, const v1::JobCompleteRequest* request,
                            v1::JobCompleteResponse*) override {
     if (grpc::Status s = Check(*context); !s.ok()) return s;
-    Record([&] { completes_.push_back(*request); });
+    Record([&] {
+      completes_.push_back(*request);
+      events_.push_back(fmt::format("complete {}", request->job_id()));
+    });
+    return grpc::Status::OK;
+  }
+  grpc::Status EpilogComplete(grpc::ServerContext* context,
+                              const v1::EpilogCompleteRequest* request,
+                              v1::EpilogCompleteResponse*) override {
+    if (grpc::Status s = Check(*context); !s.ok()) return s;
+    Record([&] {
+      epilogs_.push_back(*request);
+      events_.push_back(fmt::format("epilog {}", request->job_id()));
+    });
     return grpc::Status::OK;
   }
 
@@ -83,9 +97,20 @@ class FakeController final : public v1::NodeRegistry::Service {
     return found;
   }
 
+  bool WaitEpilog(uint32_t job_id) {
+    return WaitUntil([&] {
+      for (const auto& e : epilogs_) {
+        if (e.job_id() == job_id) return true;
+      }
+      return false;
+    });
+  }
+
   // Guarded by mu_ (read them inside WaitUntil's predicate or after a wait).
   std::vector<v1::RegisterNodeRequest> registers_;
   std::vector<v1::JobCompleteRequest> completes_;
+  std::vector<v1::EpilogCompleteRequest> epilogs_;
+  std::vector<std::string> events_;  // "complete N", "epilog N" in arrival order
   int heartbeats_ = 0;
   int refused_ = 0;
   std::mutex mu_;
@@ -257,12 +282,12 @@ class NodeDaemonTest : public ::testing::Test {
     v1::LaunchBatchResponse response;
     return rpc::ToStatus(stub_->LaunchBatch(&context, request, &response));
   }
-  Status Terminate(uint32_t job_id) {
+  Status Terminate(uint32_t job_id, v1::JobState why = v1::JOB_STATE_CANCELLED) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + kDeadline);
     v1::TerminateJobRequest request;
     request.set_job_id(job_id);
-    request.set_state(v1::JOB_STATE_CANCELLED);
+    request.set_state(why);
     v1::TerminateJobResponse response;
     return rpc::ToStatus(stub_->TerminateJob(&context, request, &response));
   }
@@ -364,6 +389,52 @@ TEST_F(NodeDaemonTest, TerminateJobEndsItPromptly) {
   EXPECT_LT(Clock::now() - started, 10s);
   EXPECT_NE(complete->exit_code().signal(), 0) << complete->ShortDebugString();
   EXPECT_EQ(complete->state(), v1::JOB_STATE_CANCELLED);
+  EXPECT_FALSE(complete->unkillable());
+  // Then the node confirms, once the stepd (and so every process of the job) is gone.
+  ASSERT_TRUE(controller_->WaitEpilog(2));
+  EXPECT_FALSE(StepdAlive(JobDir(options_.spool_dir, 2)));
+  std::lock_guard<std::mutex> lock(controller_->mu_);
+  EXPECT_EQ(controller_->events_, (std::vector<std::string>{"complete 2", "epilog 2"}));
+  EXPECT_EQ(controller_->epilogs_.front().node_name(), "n1");
+}
+
+TEST_F(NodeDaemonTest, TerminateForTheTimeLimitWritesSlurmsBanner) {
+  StartDaemon();
+  ASSERT_TRUE(Launch(BatchJob(8, "echo started; exec sleep 100")));
+  std::string out = work_dir_ + "/job8.out";
+  ASSERT_TRUE(WaitForFileContaining(out, "started", kDeadline));
+  ASSERT_TRUE(Terminate(8, v1::JOB_STATE_TIMEOUT));
+  auto complete = controller_->WaitComplete(8);
+  ASSERT_TRUE(complete.has_value());
+  EXPECT_EQ(complete->state(), v1::JOB_STATE_TIMEOUT);
+  auto text = ReadFile(out);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, ::testing::MatchesRegex(
+                         "started\nslurmstepd: error: \\*\\*\\* JOB 8 ON n1 CANCELLED AT "
+                         "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2} DUE TO TIME "
+                         "LIMIT \\*\\*\\*\n"));
+  EXPECT_TRUE(controller_->WaitEpilog(8));
+}
+
+TEST_F(NodeDaemonTest, TerminateForAJobNotHereIsConfirmedAtOnce) {
+  StartDaemon();
+  ASSERT_TRUE(Terminate(42));
+  ASSERT_TRUE(controller_->WaitEpilog(42));
+  std::lock_guard<std::mutex> lock(controller_->mu_);
+  EXPECT_TRUE(controller_->completes_.empty());
+}
+
+TEST_F(NodeDaemonTest, EpilogCompleteIsRetriedUntilTheControllerIsBack) {
+  StartDaemon();
+  controller_server_->Shutdown(std::chrono::system_clock::now());
+  controller_server_.reset();
+  ASSERT_TRUE(Terminate(43));
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.controller, grpc::InsecureServerCredentials());
+  builder.RegisterService(controller_.get());
+  controller_server_ = builder.BuildAndStart();
+  ASSERT_NE(controller_server_, nullptr);
+  EXPECT_TRUE(controller_->WaitEpilog(43));
 }
 
 TEST_F(NodeDaemonTest, SignalJobReachesTheBatchShell) {

@@ -15,6 +15,8 @@
 // lives (ENXIO otherwise): liveness needs no pid (no pid reuse trap) and no lock. A
 // request is one line shorter than PIPE_BUF, so concurrent writers never interleave:
 //   terminate\n              SIGCONT, SIGTERM, KillWait, SIGKILL (TerminateJob)
+//   terminate <why>\n        the same, why = timeout | node_fail | preempted: the banner
+//                            written to the job's stderr says "DUE TO TIME LIMIT" etc.
 //   signal <sig> batch\n     the batch shell only (SignalJob batch_only)
 //   signal <sig> all\n       every process of the job (SignalJob)
 //

@@ -23,11 +23,13 @@ v1::NodeState NodeStateToProto(const Node& n) {
       break;
   }
   if (n.alloc_cpus == 0 && n.running_jobs == 0) return v1::NODE_STATE_IDLE;
+  if (n.completing_jobs > 0 && n.active_jobs() == 0) return v1::NODE_STATE_IDLE;
   return n.alloc_cpus >= n.res.cpus ? v1::NODE_STATE_ALLOCATED : v1::NODE_STATE_MIXED;
 }
 
 std::vector<v1::NodeStateFlag> NodeStateFlagsToProto(const Node& n) {
   std::vector<v1::NodeStateFlag> flags;
+  if (n.completing_jobs > 0) flags.push_back(v1::NODE_STATE_FLAG_COMPLETING);
   if (n.drain) flags.push_back(v1::NODE_STATE_FLAG_DRAIN);
   if (n.not_responding) flags.push_back(v1::NODE_STATE_FLAG_NOT_RESPONDING);
   return flags;

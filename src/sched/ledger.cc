@@ -40,6 +40,10 @@ uint32_t ResourceLedger::FreeCpus(uint32_t node, uint8_t share_limit, bool whole
   const Entry& e = nodes_[node];
   if (view == LedgerView::kNow && (e.whole_node || (whole_node && e.jobs > 0))) return 0;
   uint32_t tpc = whole_cores ? e.cap.threads_per_core : 1;
+  // Unshared CPUs one at a time: exactly the CPUs no job uses, without looking at each.
+  if (share_limit <= 1 && tpc == 1) {
+    return view == LedgerView::kNow ? e.cap.cpus - e.alloc_cpus : e.cap.cpus;
+  }
   uint32_t free = 0;
   for (uint32_t c = 0; c + tpc <= e.cap.cpus; c += tpc) {
     bool ok = true;

@@ -7,29 +7,6 @@ namespace {
 
 uint64_t CeilDiv(uint64_t a, uint64_t b) { return b == 0 ? 0 : (a + b - 1) / b; }
 
-// CPUs for `tasks` tasks on a node: tasks x cpus-per-task, whole cores when asked.
-uint32_t CpusFor(const MatchRequest& req, const NodeCapacity& cap, uint32_t tasks) {
-  uint64_t cpus = uint64_t{tasks} * std::max<uint32_t>(req.cpus_per_task, 1);
-  if (req.whole_cores && cap.threads_per_core > 1) {
-    cpus = CeilDiv(cpus, cap.threads_per_core) * cap.threads_per_core;
-  }
-  return static_cast<uint32_t>(std::min<uint64_t>(cpus, UINT32_MAX));
-}
-
-uint64_t MemFor(const MatchRequest& req, const NodeCapacity& cap, uint32_t cpus) {
-  switch (req.mem) {
-    case MemRequest::kNone:
-      return 0;
-    case MemRequest::kPerNode:
-      return req.mem_mb;
-    case MemRequest::kPerCpu:
-      return req.mem_mb * cpus;
-    case MemRequest::kWholeNode:
-      return cap.memory_mb;
-  }
-  return 0;
-}
-
 // The most tasks the node can take now (0 when none).
 uint32_t TaskCapacity(const MatchRequest& req, const ResourceLedger& ledger, uint32_t node,
                       LedgerView view) {
@@ -45,8 +22,8 @@ uint32_t TaskCapacity(const MatchRequest& req, const ResourceLedger& ledger, uin
   if (req.mem == MemRequest::kPerCpu && req.mem_mb > 0) {
     uint64_t by_mem = free_mem / (req.mem_mb * cpt);
     tasks = static_cast<uint32_t>(std::min<uint64_t>(tasks, by_mem));
-    while (tasks > 0 && MemFor(req, cap, CpusFor(req, cap, tasks)) > free_mem) --tasks;
-  } else if (tasks > 0 && MemFor(req, cap, 0) > free_mem) {
+    while (tasks > 0 && MemForCpus(req, cap, CpusForTasks(req, cap, tasks)) > free_mem) --tasks;
+  } else if (tasks > 0 && MemForCpus(req, cap, 0) > free_mem) {
     return 0;
   }
   if (req.mem == MemRequest::kWholeNode && ledger.track_memory() && view == LedgerView::kNow &&
@@ -58,8 +35,37 @@ uint32_t TaskCapacity(const MatchRequest& req, const ResourceLedger& ledger, uin
 
 }  // namespace
 
+uint32_t CpusForTasks(const MatchRequest& req, const NodeCapacity& cap, uint32_t tasks) {
+  uint64_t cpus = uint64_t{tasks} * std::max<uint32_t>(req.cpus_per_task, 1);
+  if (req.whole_cores && cap.threads_per_core > 1) {
+    cpus = CeilDiv(cpus, cap.threads_per_core) * cap.threads_per_core;
+  }
+  return static_cast<uint32_t>(std::min<uint64_t>(cpus, UINT32_MAX));
+}
+
+uint64_t MemForCpus(const MatchRequest& req, const NodeCapacity& cap, uint32_t cpus) {
+  switch (req.mem) {
+    case MemRequest::kNone:
+      return 0;
+    case MemRequest::kPerNode:
+      return req.mem_mb;
+    case MemRequest::kPerCpu:
+      return req.mem_mb * cpus;
+    case MemRequest::kWholeNode:
+      return cap.memory_mb;
+  }
+  return 0;
+}
+
 std::optional<std::vector<NodePlan>> Plan(const MatchRequest& req, const ResourceLedger& ledger,
                                           std::span<const uint32_t> candidates, LedgerView view) {
+  return PlanWithCapacity(req, ledger, candidates,
+                          [&](uint32_t node) { return TaskCapacity(req, ledger, node, view); });
+}
+
+std::optional<std::vector<NodePlan>> PlanWithCapacity(
+    const MatchRequest& req, const ResourceLedger& ledger, std::span<const uint32_t> candidates,
+    const std::function<uint32_t(uint32_t node)>& task_capacity) {
   const uint32_t min_nodes = std::max<uint32_t>(req.min_nodes, 1);
   const uint32_t max_nodes = req.max_nodes == 0 ? UINT32_MAX : req.max_nodes;
   const uint32_t ntasks = std::max(req.ntasks, 1u);
@@ -74,7 +80,7 @@ std::optional<std::vector<NodePlan>> Plan(const MatchRequest& req, const Resourc
     capacity_sum += cap;
   };
   for (uint32_t node : req.required) {
-    uint32_t cap = TaskCapacity(req, ledger, node, view);
+    uint32_t cap = task_capacity(node);
     if (cap == 0) return std::nullopt;
     add(node, cap);
   }
@@ -83,7 +89,7 @@ std::optional<std::vector<NodePlan>> Plan(const MatchRequest& req, const Resourc
     if (plan.size() >= min_nodes && capacity_sum >= ntasks) break;
     if (std::find(req.required.begin(), req.required.end(), node) != req.required.end()) continue;
     if (std::binary_search(req.excluded.begin(), req.excluded.end(), node)) continue;
-    uint32_t cap = TaskCapacity(req, ledger, node, view);
+    uint32_t cap = task_capacity(node);
     if (cap > 0) add(node, cap);
   }
   if (plan.size() < min_nodes || capacity_sum < ntasks || plan.size() > ntasks) {
@@ -99,8 +105,8 @@ std::optional<std::vector<NodePlan>> Plan(const MatchRequest& req, const Resourc
   }
   for (auto& p : plan) {
     const NodeCapacity& cap = ledger.capacity(p.node);
-    p.cpus = req.whole_node ? cap.cpus : CpusFor(req, cap, p.tasks);
-    p.mem_mb = MemFor(req, cap, p.cpus);
+    p.cpus = req.whole_node ? cap.cpus : CpusForTasks(req, cap, p.tasks);
+    p.mem_mb = MemForCpus(req, cap, p.cpus);
   }
   return plan;
 }

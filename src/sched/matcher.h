@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -50,9 +51,20 @@ struct NodePlan {
   uint64_t mem_mb = 0;
 };
 
+// CPUs `tasks` tasks take on a node: tasks x cpus-per-task, whole cores when asked.
+uint32_t CpusForTasks(const MatchRequest& req, const NodeCapacity& cap, uint32_t tasks);
+// Memory the request books on a node where it takes `cpus` CPUs.
+uint64_t MemForCpus(const MatchRequest& req, const NodeCapacity& cap, uint32_t cpus);
+
 // A plan when the request fits `candidates` in `view`, else nullopt.
 std::optional<std::vector<NodePlan>> Plan(const MatchRequest& req, const ResourceLedger& ledger,
                                           std::span<const uint32_t> candidates, LedgerView view);
+
+// The node choice Plan() makes, given how many of the request's tasks each node can take
+// (0: none); the backfill pass plans with a timeline's counts through it.
+std::optional<std::vector<NodePlan>> PlanWithCapacity(
+    const MatchRequest& req, const ResourceLedger& ledger, std::span<const uint32_t> candidates,
+    const std::function<uint32_t(uint32_t node)>& task_capacity);
 
 // Plans against free resources and books the plan. nullopt (nothing booked) when it
 // does not fit now.

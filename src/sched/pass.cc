@@ -33,11 +33,19 @@ PendingReason PartitionLimitReason(const Job& job, const Partition& p) {
 PassResult RunPass(const PassInput& in, ResourceLedger& ledger) {
   PassResult out;
   std::vector<uint8_t> blocked(in.partitions.size(), 0);
+  // Per partition: the first of its nodes that may have an unused CPU. Jobs only take
+  // CPUs during a pass, so it only moves forward.
+  std::vector<size_t> first_free(in.partitions.size(), 0);
   size_t blocked_count = 0;
   auto set_reason = [&](const Job& job, PendingReason r) {
     if (job.reason != r) out.reasons.push_back({job.id, r});
   };
+  uint32_t examined = 0;
   for (const PassJob& pj : in.queue) {
+    if (in.queue_depth != 0 && examined++ >= in.queue_depth) {
+      out.depth_reached = true;
+      break;
+    }
     const Job& job = *pj.job;
     if (PendingReason own = JobOwnReason(job, in.now); own != PendingReason::kNone) {
       set_reason(job, own);
@@ -84,7 +92,16 @@ PassResult RunPass(const PassInput& in, ResourceLedger& ledger) {
         note(PendingReason::kReqNodeNotAvail);
         continue;
       }
-      if (auto alloc = MatchAndTake(req, ledger, part.node_indexes)) {
+      // Nodes before first_free[pi] have no unused CPU: skipping them changes no plan of a
+      // job that does not share CPUs.
+      std::span<const uint32_t> nodes(part.node_indexes);
+      size_t& ff = first_free[pi];
+      while (ff < nodes.size() &&
+             ledger.FreeCpus(nodes[ff], 1, false, false, LedgerView::kNow) == 0) {
+        ++ff;
+      }
+      if (req.share_limit <= 1) nodes = nodes.subspan(ff);
+      if (auto alloc = MatchAndTake(req, ledger, nodes)) {
         out.starts.push_back({job.id, pi, std::move(*alloc)});
         started = true;
         break;

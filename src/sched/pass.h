@@ -7,6 +7,7 @@
 // ReqNodeNotAvail) are passed over without blocking anyone.
 //
 // Pure: `now` is given; the ledger is the only thing changed (jobs started are booked).
+// With a queue depth, only that many jobs are examined (Slurm's default_queue_depth).
 // Cost: O(pending + nodes examined); no sorting here (the caller keeps the queue in order).
 // Thread-safety: none; the caller owns the ledger.
 #pragma once
@@ -37,6 +38,9 @@ struct PassInput {
   std::span<const PassJob> queue;  // priority order
   std::span<const Partition> partitions;
   const SelectPolicy* select = nullptr;
+  // default_queue_depth: the pass examines at most this many jobs (0: all); the jobs after
+  // keep their reasons until a later pass reaches them.
+  uint32_t queue_depth = 0;
 };
 
 struct StartDecision {
@@ -54,6 +58,7 @@ struct PassResult {
   std::vector<StartDecision> starts;
   std::vector<ReasonDecision> reasons;  // only where the reason changed
   uint32_t considered = 0;
+  bool depth_reached = false;  // stopped at queue_depth with jobs left unexamined
 };
 
 // A reason of the job's own that keeps it from starting in `partition` now, or kNone.

@@ -43,10 +43,10 @@ struct Fixture {
     parts.push_back({part});
     return *jobs.back();
   }
-  PassResult Run() {
+  PassResult Run(uint32_t depth = 0) {
     std::vector<PassJob> queue;
     for (size_t i = 0; i < jobs.size(); ++i) queue.push_back({jobs[i].get(), parts[i], {}, {}});
-    return RunPass({TimePoint{}, queue, partitions, &select}, ledger);
+    return RunPass({TimePoint{}, queue, partitions, &select, depth}, ledger);
   }
   ResourceLedger ledger{false};
   std::vector<Partition> partitions;
@@ -92,6 +92,17 @@ TEST(PassTest, AllStartWhenEverythingFits) {
   PassResult r = f.Run();
   EXPECT_EQ(r.starts.size(), 8u);
   EXPECT_EQ(f.ledger.alloc_cpus(0) + f.ledger.alloc_cpus(1), 8u);
+}
+
+TEST(PassTest, QueueDepthStopsEarly) {
+  Fixture f;
+  for (JobId i = 1; i <= 8; ++i) f.Add(i, 1);
+  PassResult r = f.Run(3);
+  EXPECT_EQ(r.starts.size(), 3u);
+  EXPECT_TRUE(r.depth_reached);
+  r = f.Run(10);
+  EXPECT_EQ(r.starts.size(), 5u);  // the three booked above stay booked
+  EXPECT_FALSE(r.depth_reached);
 }
 
 }  // namespace

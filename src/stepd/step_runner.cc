@@ -133,11 +133,12 @@ void StepRunner::Wake() {
   (void)::write(wake_fd_, &one, sizeof one);
 }
 
-void StepRunner::Cancel() {
+void StepRunner::Terminate(TerminateReason why) {
   {
     std::lock_guard lock(mu_);
-    if (done_) return;
+    if (done_ || cancel_requested_) return;
     cancel_requested_ = true;
+    cancel_reason_ = why;
   }
   Wake();
 }
@@ -171,6 +172,7 @@ void StepRunner::WriteBanner(std::string_view why) {
 StepResult StepRunner::Wait() {
   enum class Phase { kRunning, kTerminating, kKilling };
   enum class Reason { kNone, kTimeout, kCancelled };
+  std::string_view clause;  // the banner's "DUE TO ..." for a terminate request
   Phase phase = Phase::kRunning;
   Reason reason = Reason::kNone;
   int status = 0;
@@ -191,7 +193,7 @@ StepResult StepRunner::Wait() {
   auto begin_terminate = [&](Reason why) {
     reason = why;
     phase = Phase::kTerminating;
-    WriteBanner(why == Reason::kTimeout ? " DUE TO TIME LIMIT" : "");
+    WriteBanner(why == Reason::kTimeout ? " DUE TO TIME LIMIT" : clause);
     signal_all(SIGCONT);
     signal_all(SIGTERM);
     kill_at = Clock::now() + spec_.kill_wait;
@@ -206,13 +208,29 @@ StepResult StepRunner::Wait() {
     auto now = Clock::now();
     // 1. Deadlines and requests, in order of precedence.
     bool cancel;
+    TerminateReason why;
     {
       std::lock_guard lock(mu_);
       cancel = cancel_requested_;
+      why = cancel_reason_;
     }
     if (phase == Phase::kRunning && !exited) {
       if (cancel) {
-        begin_terminate(Reason::kCancelled);
+        switch (why) {
+          case TerminateReason::kCancelled:
+            clause = "";
+            break;
+          case TerminateReason::kTimeLimit:
+            clause = " DUE TO TIME LIMIT";
+            break;
+          case TerminateReason::kNodeFail:
+            clause = " DUE TO NODE FAILURE";
+            break;
+          case TerminateReason::kPreempted:
+            clause = " DUE TO PREEMPTION";
+            break;
+        }
+        begin_terminate(why == TerminateReason::kTimeLimit ? Reason::kTimeout : Reason::kCancelled);
       } else if (limit_at && now >= *limit_at) {
         begin_terminate(Reason::kTimeout);
       }

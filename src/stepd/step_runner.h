@@ -8,8 +8,10 @@
 // to the working directory, exec. A child that fails before exec writes
 // "slurmstepd: error: ..." to the job's stderr file and exits non-zero; the step FAILS.
 //
-// Ending: the time limit and Cancel() both send SIGCONT and SIGTERM to every process of
-// the step, then SIGKILL after KillWait (state TIMEOUT / CANCELLED). When the task
+// Ending: the time limit and Terminate() both send SIGCONT and SIGTERM to every process
+// of the step, then SIGKILL after KillWait (state TIMEOUT / CANCELLED). A terminate
+// carries why (the controller may end a job for its time limit before this runner's own
+// timer does), which picks the "*** JOB ... CANCELLED AT ... DUE TO ... ***" wording. When the task
 // itself exits, whatever it left behind is SIGKILLed (the step is over, as in Slurm).
 // Processes still there UnkillableStepTimeout after SIGKILL make the result
 // `unkillable`: the node daemon drains the node with kUnkillableReason.
@@ -39,6 +41,13 @@ namespace drover::stepd {
 inline constexpr std::string_view kUnkillableReason = "Kill task failed";
 
 enum class OpenMode { kTruncate, kAppend };  // --open-mode
+// Why a step is terminated: the banner's "DUE TO" clause and the state it ends in.
+enum class TerminateReason {
+  kCancelled,  // scancel, requeue: no clause; CANCELLED
+  kTimeLimit,  // " DUE TO TIME LIMIT"; TIMEOUT
+  kNodeFail,   // " DUE TO NODE FAILURE"; CANCELLED
+  kPreempted,  // " DUE TO PREEMPTION"; CANCELLED
+};
 // What to do when the user cannot enter the working directory. Slurm's batch steps fall
 // back to /tmp (with an error line); its container steps fail. Drover fails by default.
 enum class BadCwd { kFail, kUseTmp };
@@ -97,7 +106,9 @@ class StepRunner {
   StepResult Wait();
 
   // scancel: SIGCONT, SIGTERM, KillWait, SIGKILL; state CANCELLED. Idempotent.
-  void Cancel();
+  void Cancel() { Terminate(TerminateReason::kCancelled); }
+  // The same for `why`; the first request wins. Idempotent.
+  void Terminate(TerminateReason why);
 
   // scancel --signal: to every process of the step, or only the task (scancel --batch).
   // Errors: kAlreadyDone once the step is over.
@@ -121,6 +132,7 @@ class StepRunner {
   // Guarded by mu_.
   std::unique_ptr<ProcessTracker> tracker_;
   bool cancel_requested_ = false;
+  TerminateReason cancel_reason_ = TerminateReason::kCancelled;
   bool done_ = false;
   bool reaped_ = false;
 };

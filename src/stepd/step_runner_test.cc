@@ -141,6 +141,37 @@ TEST_P(StepRunnerTest, CancelFromAnotherThread) {
   EXPECT_FALSE((*runner)->Signal(SIGTERM).has_value());
 }
 
+TEST_P(StepRunnerTest, TerminateForTheTimeLimitSaysSoAndEndsTimeout) {
+  // The controller ended the job for its time limit (its limit was shortened, so this
+  // runner's own timer is far away).
+  auto spec = Spec({"/bin/sleep", "100"});
+  spec.job_id = 9;
+  spec.node_name = "n3";
+  auto runner = StepRunner::Start(spec, MakeTracker(GetParam()).value());
+  ASSERT_TRUE(runner.has_value()) << runner.error().ToString();
+  (*runner)->Terminate(TerminateReason::kTimeLimit);
+  (*runner)->Cancel();  // a later request does not change why
+  auto result = (*runner)->Wait();
+  EXPECT_EQ(result.state, JobState::kTimeout);
+  EXPECT_EQ(result.exit_code, (ExitCode{0, SIGTERM}));
+  EXPECT_THAT(ReadFile(*dir_ / "err.txt"),
+              ::testing::MatchesRegex("slurmstepd: error: \\*\\*\\* JOB 9 ON n3 CANCELLED AT "
+                                      "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2} "
+                                      "DUE TO TIME LIMIT \\*\\*\\*\n"));
+}
+
+TEST_P(StepRunnerTest, TerminateForANodeFailureSaysSo) {
+  auto spec = Spec({"/bin/sleep", "100"});
+  spec.job_id = 10;
+  spec.node_name = "n4";
+  auto runner = StepRunner::Start(spec, MakeTracker(GetParam()).value());
+  ASSERT_TRUE(runner.has_value()) << runner.error().ToString();
+  (*runner)->Terminate(TerminateReason::kNodeFail);
+  auto result = (*runner)->Wait();
+  EXPECT_EQ(result.state, JobState::kCancelled);
+  EXPECT_THAT(ReadFile(*dir_ / "err.txt"), HasSubstr(" DUE TO NODE FAILURE ***\n"));
+}
+
 TEST_P(StepRunnerTest, SignalReachesTheTask) {
   // The task says when its trap is set, through a FIFO we can wait on.
   std::string fifo = *dir_ / "ready";

@@ -184,8 +184,11 @@ TEST_F(ClusterTest, CancelPendingAndRunning) {
   ASSERT_TRUE(cluster_->ctld().Cancel(pend, kAlice).has_value());
   EXPECT_EQ(StateOf(pend), JobState::kCancelled);
   ASSERT_TRUE(cluster_->ctld().Cancel(run, kAlice).has_value());
-  EXPECT_EQ(StateOf(run), JobState::kCancelled);
+  EXPECT_EQ(StateOf(run), JobState::kCompleting);
   EXPECT_EQ(cluster_->transport().CountOf(NodeRequest::Kind::kTerminate, run), 4u);
+  EXPECT_EQ(cluster_->ctld().Cancel(run, kAlice).error().code(), ErrorCode::kAlreadyDone);
+  ASSERT_TRUE(cluster_->ConfirmTerminated().has_value());
+  EXPECT_EQ(StateOf(run), JobState::kCancelled);
   EXPECT_EQ(cluster_->ctld().Cancel(run, kAlice).error().code(), ErrorCode::kAlreadyDone);
   EXPECT_EQ(cluster_->Node("n1")->alloc_cpus, 0u);
   // A late completion report changes nothing.
@@ -210,6 +213,12 @@ TEST_F(ClusterTest, SignalAndRequeue) {
   ASSERT_TRUE(cluster_->ctld().Signal(id, 10, kAlice).has_value());
   EXPECT_EQ(cluster_->transport().CountOf(NodeRequest::Kind::kSignal, id), 1u);
   ASSERT_TRUE(cluster_->ctld().Requeue(id, kAlice).has_value());
+  // CG until n1 confirms the old run is gone, then PD.
+  EXPECT_EQ(StateOf(id), JobState::kCompleting);
+  EXPECT_EQ(cluster_->transport().LastTerminate(id)->end_state, JobState::kPending);
+  EXPECT_EQ(cluster_->ctld().Requeue(id, kAlice).error().code(),
+            ErrorCode::kTransitionStateNoUpdate);
+  ASSERT_TRUE(cluster_->ConfirmTerminated().has_value());
   auto job = cluster_->Job(id);
   EXPECT_EQ(job->state, JobState::kPending);
   EXPECT_EQ(job->restarts, 1u);

@@ -14,9 +14,27 @@ void FakeNodeTransport::SignalJob(const std::string& node, JobId job, int signal
   requests_.push_back({NodeRequest::Kind::kSignal, node, job, signal});
 }
 
-void FakeNodeTransport::TerminateJob(const std::string& node, JobId job) {
+void FakeNodeTransport::TerminateJob(const std::string& node, JobId job, JobState end_state) {
   std::lock_guard<std::mutex> lock(mu_);
-  requests_.push_back({NodeRequest::Kind::kTerminate, node, job, 0});
+  requests_.push_back({NodeRequest::Kind::kTerminate, node, job, 0, end_state});
+}
+
+std::vector<NodeRequest> FakeNodeTransport::TakeTerminates() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<NodeRequest> out;
+  for (; terminates_taken_ < requests_.size(); ++terminates_taken_) {
+    const NodeRequest& r = requests_[terminates_taken_];
+    if (r.kind == NodeRequest::Kind::kTerminate) out.push_back(r);
+  }
+  return out;
+}
+
+std::optional<NodeRequest> FakeNodeTransport::LastTerminate(JobId job) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
+    if (it->kind == NodeRequest::Kind::kTerminate && it->job == job) return *it;
+  }
+  return std::nullopt;
 }
 
 std::vector<NodeRequest> FakeNodeTransport::requests() const {

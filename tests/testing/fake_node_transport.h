@@ -6,6 +6,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,22 +19,28 @@ struct NodeRequest {
   std::string node;
   JobId job = 0;
   int signal = 0;
+  JobState end_state = JobState::kCancelled;  // kTerminate: why the job ends
 };
 
 class FakeNodeTransport final : public ctld::NodeTransport {
  public:
   void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) override;
   void SignalJob(const std::string& node, JobId job, int signal) override;
-  void TerminateJob(const std::string& node, JobId job) override;
+  void TerminateJob(const std::string& node, JobId job, JobState end_state) override;
 
   std::vector<NodeRequest> requests() const;
   // Jobs launched on `node` and not terminated since.
   std::vector<JobId> RunningOn(const std::string& node) const;
   size_t CountOf(NodeRequest::Kind kind, JobId job) const;
+  // The last terminate request for `job` (on any node), if any.
+  std::optional<NodeRequest> LastTerminate(JobId job) const;
+  // Terminate requests not returned by an earlier call, in order.
+  std::vector<NodeRequest> TakeTerminates();
 
  private:
   mutable std::mutex mu_;
   std::vector<NodeRequest> requests_;  // guarded by mu_
+  size_t terminates_taken_ = 0;        // guarded by mu_: requests_ scanned by TakeTerminates
 };
 
 }  // namespace drover::testing

@@ -50,14 +50,40 @@ Status InProcessCluster::RegisterAllNodes() {
 
 Status InProcessCluster::Advance(std::chrono::seconds d) {
   clock_.Advance(d);
-  return controller_->Tick();
+  RETURN_IF_ERROR(controller_->Tick());
+  return auto_confirm_ ? ConfirmTerminated() : Ok();
+}
+
+Status InProcessCluster::ConfirmTerminated() {
+  for (const NodeRequest& r : transport_.TakeTerminates()) {
+    RETURN_IF_ERROR(controller_->EpilogComplete(r.node, r.job));
+  }
+  return Ok();
 }
 
 Status InProcessCluster::Complete(JobId id, int exit_status, int signal) {
   auto job = Job(id);
   if (!job || job->alloc.nodes.empty()) return Error(ErrorCode::kJobNotRunning);
   int status = signal != 0 ? signal : (exit_status & 0xff) << 8;
-  return controller_->JobComplete(job->alloc.nodes.front().node, id, status);
+  RETURN_IF_ERROR(controller_->JobComplete(job->alloc.nodes.front().node, id, status));
+  return auto_confirm_ ? ConfirmTerminated() : Ok();
+}
+
+Status InProcessCluster::Confirm(JobId id, const std::string& node) {
+  return controller_->EpilogComplete(node, id);
+}
+
+Status InProcessCluster::ConfirmAll(JobId id) {
+  auto job = Job(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  for (const std::string& node : job->completing_nodes) RETURN_IF_ERROR(Confirm(id, node));
+  return Ok();
+}
+
+Status InProcessCluster::Finish(JobId id, int exit_status, int signal) {
+  RETURN_IF_ERROR(Complete(id, exit_status, signal));
+  if (auto job = Job(id); job && job->state == JobState::kCompleting) return ConfirmAll(id);
+  return Ok();
 }
 
 void InProcessCluster::Crash() {

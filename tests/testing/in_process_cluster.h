@@ -4,6 +4,11 @@
 // Heartbeat, Complete. No sockets, no sleeps: every call returns once the controller has
 // applied it.
 //
+// Ended jobs are COMPLETING until their nodes confirm (EpilogComplete). With auto-confirm
+// on (the default), Complete() and Advance() play well-behaved nodes: every terminate the
+// controller has sent by then is confirmed before they return. Tests of the COMPLETING
+// state turn it off and confirm by hand (Confirm, ConfirmAll, ConfirmTerminated).
+//
 // Thread-safety: use from the test thread.
 #pragma once
 
@@ -28,6 +33,8 @@ class InProcessCluster {
   ctld::Controller& ctld() { return *controller_; }
   FakeClock& clock() { return clock_; }
   FakeNodeTransport& transport() { return transport_; }
+  // The controller's state store (its "disk" survives Crash()).
+  storage::StateStore& store() { return *store_; }
 
   // Registers every node in slurm.conf (reporting the jobs the fake transport says run
   // there).
@@ -35,8 +42,18 @@ class InProcessCluster {
   Status RegisterNode(const std::string& name);
   // Advances the clock and lets the controller run its timers.
   Status Advance(std::chrono::seconds d);
-  // The batch script of `job` exited with `exit_status` (or died of `signal`).
+  // The batch script of `job` exited with `exit_status` (or died of `signal`). The job
+  // is then COMPLETING until its nodes confirm (at once with auto-confirm).
   Status Complete(JobId job, int exit_status = 0, int signal = 0);
+  void set_auto_confirm(bool on) { auto_confirm_ = on; }
+  // Every node confirms every terminate the controller sent since the last call.
+  Status ConfirmTerminated();
+  // `node` confirms the job's processes there are gone (EpilogComplete).
+  Status Confirm(JobId job, const std::string& node);
+  // Every node the COMPLETING job waits for confirms.
+  Status ConfirmAll(JobId job);
+  // Complete(), then ConfirmAll(): the job reaches its end state whatever auto-confirm says.
+  Status Finish(JobId job, int exit_status = 0, int signal = 0);
 
   // Simulated crash: the controller dies without a clean shutdown (queued, uncommitted
   // appends are lost); Restart() recovers a new one from the same disk.
@@ -54,6 +71,7 @@ class InProcessCluster {
   InProcessCluster() = default;
   Status Start();
 
+  bool auto_confirm_ = true;
   FakeClock clock_;
   FakeNodeTransport transport_;
   std::shared_ptr<storage::MemoryStateDisk> disk_ = std::make_shared<storage::MemoryStateDisk>();

@@ -6,6 +6,7 @@
 #include "cli/common/version.h"
 #include "cli/drover/config_check.h"
 #include "cli/drover/local_cluster.h"
+#include "cli/drover/sim_command.h"
 
 namespace drover::cli::drover {
 namespace {
@@ -25,6 +26,8 @@ constexpr const char* kUsage =
     "  status                one line per daemon of the local cluster\n"
     "                        (up/down/env/status take --dir DIR; default $DROVER_HOME,\n"
     "                        $XDG_RUNTIME_DIR/drover, ~/.local/state/drover)\n"
+    "  sim [options]         simulate the scheduler over a trace (SWF) or a synthetic\n"
+    "                        workload; `drover sim --help` lists the options\n"
     "  version               print Drover's version\n"
     "  help                  print this message\n"
     "\n"
@@ -53,6 +56,10 @@ int Run(const Invocation& inv) {
     }
     inv.err << "drover: error: unknown config subcommand; try `drover config check [FILE]`\n";
     return 1;
+  }
+  if (args[0] == "sim") {
+    Invocation sub{inv.program, {args.begin() + 1, args.end()}, inv.env, inv.out, inv.err};
+    return SimCommand(sub);
   }
   if (IsLocalClusterCommand(args[0])) return LocalClusterCommand(inv);
   inv.err << "drover: error: unknown command '" << args[0] << "'\n" << kUsage;

@@ -142,9 +142,11 @@ int Run(const Invocation& inv, const ClientFactory& make_client) {
   words.erase(words.begin());
   if (Matches(command, "show", 2)) return Show(inv, std::move(words), make_client, show_options);
   if (Matches(command, "ping", 2)) {
-    std::unique_ptr<client::ControllerClient> client = Connect(inv, make_client, "slurm_ping");
-    if (client == nullptr) return 1;
-    return Ping(inv, *client);
+    return PingControllers(inv, [&] {
+      std::unique_ptr<client::ControllerClient> client = Connect(inv, make_client, "slurm_ping");
+      if (client == nullptr) return 1;
+      return Ping(inv, *client);
+    });
   }
   if (Matches(command, "update", 1)) return Update(inv, words, make_client);
   if (command == "hold") return Hold(inv, words, /*user_hold=*/false, make_client);

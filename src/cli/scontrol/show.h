@@ -7,8 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <functional>
 
 #include "cli/common/invocation.h"
 #include "client/controller_client.h"
@@ -30,6 +33,14 @@ std::string RenderPartition(const v1::PartitionInfo& partition, const ShowOption
 std::string RenderConfig(const v1::GetConfigResponse& config, const v1::PingResponse* ping);
 // "Slurmctld(primary) at vm is UP".
 std::string RenderPing(const v1::PingResponse& ping);
+// One SlurmctldHost line as scontrol ping found it: its answer, or none (DOWN).
+struct ControllerPing {
+  std::string configured_name;
+  std::optional<v1::PingResponse> reply;
+};
+// One line per controller: the label is its place in slurm.conf (the first is the
+// primary, the others backups), UP names the host that answered, DOWN the configured one.
+std::string RenderPings(const std::vector<ControllerPing>& pings);
 
 // `words` are what follows the entity ("show job 42" -> {"42"}).
 int ShowJobs(const Invocation& inv, client::ControllerClient& client,
@@ -40,5 +51,11 @@ int ShowPartitions(const Invocation& inv, client::ControllerClient& client,
                    const std::vector<std::string>& words, const ShowOptions& options);
 int ShowConfig(const Invocation& inv, client::ControllerClient& client);
 int Ping(const Invocation& inv, client::ControllerClient& client);
+// scontrol ping when slurm.conf names more than one SlurmctldHost: each is dialled on its
+// own address and reported. Exit code 0 when one answered, 1 when none did. With one
+// host (or no readable slurm.conf) it runs `ping_one_controller` (Ping() over the usual
+// client, which falls over to a backup).
+int PingControllers(const Invocation& inv,
+                    const std::function<int()>& ping_one_controller);
 
 }  // namespace drover::cli::scontrol

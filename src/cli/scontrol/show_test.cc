@@ -84,6 +84,21 @@ TEST_F(ShowTest, Ping) {
   EXPECT_EQ(RenderPing(ping), ReadGolden("scontrol_ping.txt").output);
 }
 
+TEST_F(ShowTest, PingEachController) {
+  v1::PingResponse backup;
+  backup.set_hostname("ctl2");
+  backup.set_role(v1::CONTROLLER_ROLE_BACKUP);
+  std::vector<ControllerPing> pings = {{"ctl1", std::nullopt}, {"ctl2", backup}};
+  EXPECT_EQ(RenderPings(pings),
+            "Slurmctld(primary) at ctl1 is DOWN\nSlurmctld(backup) at ctl2 is UP\n");
+  // UP names the host that answered, whatever slurm.conf calls the address.
+  v1::PingResponse primary;
+  primary.set_hostname("vm");
+  pings = {{"vm-alias", primary}, {"ctl2", std::nullopt}};
+  EXPECT_EQ(RenderPings(pings),
+            "Slurmctld(primary) at vm is UP\nSlurmctld(backup) at ctl2 is DOWN\n");
+}
+
 TEST_F(ShowTest, Config) {
   v1::GetConfigResponse config;
   config.set_config_time(testing::T(23, 35, 53));

@@ -231,16 +231,27 @@ grpc::Status ControllerService::Ping(grpc::ServerContext* context, const v1::Pin
   Identity who;
   if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
   std::shared_ptr<const ClusterSnapshot> snap = options_.controller->Snapshot();
-  std::string host;
+  // Which SlurmctldHost this daemon is: the one named like this machine (short or full
+  // name, as Slurm matches it), else the first. Its place in the list is its role.
+  char buf[256] = {};
+  gethostname(buf, sizeof(buf) - 1);
+  std::string self = buf;
+  std::string short_self = self.substr(0, self.find('.'));
+  std::string host = self;
+  v1::ControllerRole role = v1::CONTROLLER_ROLE_PRIMARY;
   if (snap->config && !snap->config->slurmctld_hosts.empty()) {
-    host = snap->config->slurmctld_hosts.front().name;
-  } else {
-    char buf[256] = {};
-    gethostname(buf, sizeof(buf) - 1);
-    host = buf;
+    const auto& hosts = snap->config->slurmctld_hosts;
+    host = hosts.front().name;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      if (hosts[i].name == self || hosts[i].name == short_self) {
+        host = hosts[i].name;
+        role = i == 0 ? v1::CONTROLLER_ROLE_PRIMARY : v1::CONTROLLER_ROLE_BACKUP;
+        break;
+      }
+    }
   }
   resp->set_hostname(host);
-  resp->set_role(v1::CONTROLLER_ROLE_PRIMARY);
+  resp->set_role(role);
   resp->set_version(kSlurmCompatVersion);
   resp->set_boot_time(rpc::ToEpochSeconds(options_.boot_time));
   return grpc::Status::OK;

@@ -156,12 +156,12 @@ void GrpcNodeTransport::SendLaunch(const std::string& node, const std::shared_pt
   Error error = rpc::FromGrpcStatus(status);
   if (error.code() == ErrorCode::kUnavailable || error.code() == ErrorCode::kTimeout) {
     // The node never got the job (its daemon is down or restarting): like Slurm after a
-    // launch failure, the job goes back to the queue when it may be requeued.
-    if (controller_->Requeue(job->id, Identity{0, 0}).has_value()) {
-      log_.Error("JobId={} launch on NodeName={} failed: {}; job requeued", job->id, node,
-                 error.ToString());
-      return;
-    }
+    // launch failure, the job goes back to the queue when it may be requeued (else it
+    // fails), without waiting for that node to confirm its end.
+    Status s = controller_->LaunchFailed(node, job->id);
+    log_.Error("JobId={} launch on NodeName={} failed: {}; {}", job->id, node, error.ToString(),
+               s ? "job requeued or failed" : s.error().ToString());
+    return;
   }
   log_.Error("JobId={} launch on NodeName={} failed: {}; ending the job", job->id, node,
              error.ToString());
@@ -194,8 +194,8 @@ void GrpcNodeTransport::SignalJob(const std::string& node, JobId job, int signal
   });
 }
 
-void GrpcNodeTransport::TerminateJob(const std::string& node, JobId job) {
-  Post([this, node, job] {
+void GrpcNodeTransport::TerminateJob(const std::string& node, JobId job, JobState end_state) {
+  Post([this, node, job, end_state] {
     std::shared_ptr<grpc::Channel> channel = ChannelTo(node);
     if (!channel) return;
     std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
@@ -206,8 +206,8 @@ void GrpcNodeTransport::TerminateJob(const std::string& node, JobId job) {
     if (snap->config && !snap->config->kill_wait.infinite()) {
       req.set_kill_wait_s(snap->config->kill_wait.seconds());
     }
+    req.set_state(rpc::ToProto(end_state));
     if (std::shared_ptr<const Job> j = snap->FindJob(job)) {
-      req.set_state(rpc::ToProto(j->state));
       req.set_reason(rpc::ToProto(j->reason));
     }
     v1::TerminateJobResponse resp;

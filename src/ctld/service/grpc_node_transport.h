@@ -5,11 +5,11 @@
 // The engine calls in and must not block, so calls are queued and sent, one at a time,
 // by this transport's own worker thread (a node that hangs delays only other node calls,
 // never the engine; each call has a deadline). Outcomes the controller must hear of come
-// back as Controller commands posted from the worker: a launch the node refused or could
-// not be reached for becomes JobComplete with exit status 1, so the job ends FAILED
-// instead of hanging RUNNING. A failed signal or terminate is logged; a terminate that
-// never arrives is covered by the node's registration, which lists its jobs and gets the
-// dead ones killed.
+// back as Controller commands posted from the worker: a launch the node could not be
+// reached for becomes LaunchFailed (requeued, or FAILED), one it refused JobComplete with
+// exit status 1, so the job never hangs RUNNING. A failed signal or terminate is logged;
+// a terminate that never arrives is sent again when the node registers (the job stays
+// COMPLETING until then, or until the node goes DOWN).
 //
 // Thread-safety: the NodeTransport methods may be called from any thread.
 #pragma once
@@ -47,7 +47,7 @@ class GrpcNodeTransport final : public NodeTransport {
 
   void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) override;
   void SignalJob(const std::string& node, JobId job, int signal) override;
-  void TerminateJob(const std::string& node, JobId job) override;
+  void TerminateJob(const std::string& node, JobId job, JobState end_state) override;
 
  private:
   using Task = std::function<void()>;

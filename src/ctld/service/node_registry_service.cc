@@ -4,6 +4,7 @@
 
 #include "core/exit_code.h"
 #include "rpc/convert_cluster.h"
+#include "rpc/convert_enums.h"
 #include "rpc/status.h"
 
 namespace drover::ctld::service {
@@ -79,10 +80,14 @@ grpc::Status NodeRegistryService::JobComplete(grpc::ServerContext* context,
                                               v1::JobCompleteResponse* resp) {
   if (grpc::Status s = AuthenticateNode(context); !s.ok()) return s;
   // A script that could not start ends FAILED (exit 1), never COMPLETED.
-  int status =
+  JobEnd end;
+  end.wait_status =
       req->has_launch_error() ? ExitCode{1, 0}.ToWaitStatus() : WaitStatusOf(req->exit_code());
-  return rpc::ToGrpcStatus(
-      options_.controller->JobComplete(req->node_name(), req->job_id(), status));
+  if (req->state() != v1::JOB_STATE_UNSPECIFIED) {
+    if (Result<JobState> state = rpc::FromProto(req->state()); state) end.state = *state;
+  }
+  end.unkillable = req->unkillable();
+  return rpc::ToGrpcStatus(options_.controller->JobComplete(req->node_name(), req->job_id(), end));
 }
 
 grpc::Status NodeRegistryService::StepComplete(grpc::ServerContext* context,
@@ -97,7 +102,9 @@ grpc::Status NodeRegistryService::StepComplete(grpc::ServerContext* context,
 grpc::Status NodeRegistryService::EpilogComplete(grpc::ServerContext* context,
                                                  const v1::EpilogCompleteRequest* req,
                                                  v1::EpilogCompleteResponse* resp) {
-  return rpc::ToGrpcStatus(Error(ErrorCode::kNotSupported));
+  if (grpc::Status s = AuthenticateNode(context); !s.ok()) return s;
+  // The epilog's status (a failing epilog drains the node) comes with the epilog itself.
+  return rpc::ToGrpcStatus(options_.controller->EpilogComplete(req->node_name(), req->job_id()));
 }
 
 }  // namespace drover::ctld::service

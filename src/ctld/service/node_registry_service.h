@@ -1,7 +1,7 @@
 // NodeRegistryService: the drover.v1.NodeRegistry service node daemons call: Register,
-// Heartbeat, JobComplete, StepComplete. Only root and SlurmUser may call it (droverd runs
-// as root); the MUNGE credential says who is calling. EpilogComplete is not served yet
-// (UNIMPLEMENTED, kNotSupported).
+// Heartbeat, JobComplete, StepComplete, EpilogComplete (a node confirms an ended job's
+// processes are gone there). Only root and SlurmUser may call it (droverd runs as root);
+// the MUNGE credential says who is calling.
 //
 // Thread-safety: as ControllerService.
 #pragma once

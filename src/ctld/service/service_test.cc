@@ -263,7 +263,43 @@ TEST_F(ServiceTest, JobCompleteFromTheNodeEndsTheJob) {
   ASSERT_TRUE(root_registry_->JobComplete(&c2, req, &resp).ok());
   v1::JobInfo job = ListAll()[0];
   EXPECT_EQ(job.exit_code().status(), 3);
-  EXPECT_EQ(job.state(), v1::JOB_STATE_FAILED);
+  // The node has not confirmed the job's processes are gone yet.
+  EXPECT_EQ(job.state(), v1::JOB_STATE_COMPLETING);
+  grpc::ClientContext c3;
+  v1::EpilogCompleteRequest epilog;
+  epilog.set_job_id(submitted.job_id());
+  epilog.set_node_name("n1");
+  v1::EpilogCompleteResponse epilog_resp;
+  auto bare_registry = v1::NodeRegistry::NewStub(bare_channel_);
+  grpc::Status denied =
+      bare_registry->EpilogComplete(ContextAs(kAlice).get(), epilog, &epilog_resp);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ListAll()[0].state(), v1::JOB_STATE_COMPLETING);
+  ASSERT_TRUE(root_registry_->EpilogComplete(&c3, epilog, &epilog_resp).ok());
+  EXPECT_EQ(ListAll()[0].state(), v1::JOB_STATE_FAILED);
+}
+
+TEST_F(ServiceTest, UnkillableProcessesReportedByTheNodeDrainIt) {
+  RegisterNodes();
+  v1::SubmitBatchJobResponse submitted;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(root_->SubmitBatchJob(&c1, MakeJob("stuck"), &submitted).ok());
+  grpc::ClientContext c2;
+  v1::JobCompleteRequest req;
+  req.set_job_id(submitted.job_id());
+  req.set_node_name("n1");
+  req.mutable_exit_code()->set_signal(9);
+  req.set_state(v1::JOB_STATE_TIMEOUT);
+  req.set_unkillable(true);
+  v1::JobCompleteResponse resp;
+  ASSERT_TRUE(root_registry_->JobComplete(&c2, req, &resp).ok());
+  v1::JobInfo job = ListAll()[0];
+  EXPECT_EQ(job.state(), v1::JOB_STATE_COMPLETING);
+  EXPECT_EQ(job.reason(), v1::PENDING_REASON_TIME_LIMIT);  // as the node saw it end
+  std::shared_ptr<const Node> n1 = controller_->Snapshot()->FindNode("n1");
+  ASSERT_TRUE(n1);
+  EXPECT_TRUE(n1->drain);
+  EXPECT_EQ(n1->reason, "Kill task failed");
 }
 
 TEST_F(ServiceTest, ErrorsKeepCodeAndMessage) {

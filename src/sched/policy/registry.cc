@@ -14,6 +14,17 @@ Result<std::unique_ptr<PriorityPolicy>> MakePriorityPolicy(std::string_view name
   return Error(ErrorCode::kNotSupported, "PriorityType=" + std::string(name) + " not supported");
 }
 
+Result<std::unique_ptr<PriorityPolicy>> MakePriorityPolicy(std::string_view name,
+                                                           const MultifactorSettings& settings,
+                                                           const PriorityCluster& cluster,
+                                                           const ExternalFactorSource* source) {
+  if (name == "priority/multifactor") {
+    return std::unique_ptr<PriorityPolicy>(
+        std::make_unique<MultifactorPriority>(settings, cluster, source));
+  }
+  return MakePriorityPolicy(name);
+}
+
 Result<std::unique_ptr<SelectPolicy>> MakeSelectPolicy(std::string_view name,
                                                        const SelectDefaults& settings,
                                                        std::string_view params) {
