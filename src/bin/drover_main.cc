@@ -8,6 +8,7 @@
 #include "cli/common/client_factory.h"
 #include "cli/common/invocation.h"
 #include "cli/drover/drover.h"
+#include "cli/sacct/sacct.h"
 #include "cli/sbatch/sbatch.h"
 #include "cli/scancel/scancel.h"
 #include "cli/scontrol/scontrol.h"
@@ -61,6 +62,15 @@ int RunScancel(const Invocation& invocation) {
   return drover::cli::scancel::Run(invocation, **client);
 }
 
+int RunSacct(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::sacct::Run(invocation, *unreachable);
+  }
+  return drover::cli::sacct::Run(invocation, **client);
+}
+
 // scontrol makes its client only for the subcommands that need the controller.
 int RunScontrol(const Invocation& invocation) {
   return drover::cli::scontrol::Run(invocation, drover::cli::MakeControllerClient);
@@ -73,6 +83,7 @@ constexpr Command kCommands[] = {
     {"sinfo", RunSinfo},
     {"sbatch", RunSbatch},
     {"scancel", RunScancel},
+    {"sacct", RunSacct},
 };
 
 const Command* Find(std::string_view name) {

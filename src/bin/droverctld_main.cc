@@ -4,9 +4,10 @@
 //   -v        more verbose logging (repeatable), on top of SlurmctldDebug
 //   -V        print the version and exit
 // Reads slurm.conf (refusing to start on an invalid one), opens the state store under
-// StateSaveLocation, listens on SlurmctldHost's address and SlurmctldPort, writes
-// SlurmctldPidFile, logs to SlurmctldLogFile (stderr when unset). SIGHUP re-reads
-// slurm.conf (scontrol reconfigure); SIGTERM/SIGINT shut down cleanly.
+// StateSaveLocation (and the job accounting store beside it), listens on SlurmctldHost's
+// address and SlurmctldPort, writes SlurmctldPidFile, logs to SlurmctldLogFile (stderr
+// when unset). SIGHUP re-reads slurm.conf (scontrol reconfigure); SIGTERM/SIGINT shut
+// down cleanly.
 #include <signal.h>
 #include <unistd.h>
 
@@ -18,9 +19,12 @@
 #include <optional>
 #include <string>
 
+#include "acct/accounting_store.h"
+#include "acct/accounting_writer.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "ctld/controller.h"
+#include "ctld/service/accounting_service.h"
 #include "ctld/service/ctld_server.h"
 #include "ctld/service/grpc_node_transport.h"
 #include "ctld/service/names.h"
@@ -85,6 +89,14 @@ int Run(const Flags& flags) {
   Result<std::unique_ptr<storage::StateStore>> store = storage::OpenSqliteStateStore(store_path);
   if (!store) return Fail(store.error().ToString());
 
+  // Job accounting: an SQLite file beside the state store, written off the engine thread.
+  std::string acct_path = c.state_save_location + "/drover_acct.db";
+  Result<std::unique_ptr<acct::AccountingStore>> acct_store =
+      acct::OpenSqliteAccountingStore(acct_path);
+  if (!acct_store) return Fail(acct_store.error().ToString());
+  acct::AccountingWriter acct_writer(acct_store->get(), {.cluster = c.cluster_name});
+  ctld::service::AccountingJobSink acct_sink(&acct_writer);
+
   auth::Munge munge(MungeSocket(c));
   SystemClock clock;
   ctld::service::GrpcNodeTransport transport(munge);
@@ -93,6 +105,7 @@ int Run(const Flags& flags) {
   copts.store = store->get();
   copts.transport = &transport;
   copts.clock = &clock;
+  copts.job_sink = &acct_sink;
   copts.slurm_user_uid = *slurm_uid;
   Result<std::unique_ptr<ctld::Controller>> controller = ctld::Controller::Create(copts);
   if (!controller) return Fail(controller.error().ToString());
@@ -104,6 +117,7 @@ int Run(const Flags& flags) {
   sopts.clock = &clock;
   sopts.slurm_user_uid = *slurm_uid;
   sopts.slurm_conf_path = flags.conf_path;
+  sopts.accounting = acct_store->get();
   sopts.boot_time = clock.Now();
   sopts.controller_epoch = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(sopts.boot_time.time_since_epoch())

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "drover/v1/accounting.pb.h"
 #include "drover/v1/controller.pb.h"
 
 namespace drover::client {
@@ -39,6 +40,14 @@ class ControllerClient {
   virtual Result<v1::GetConfigResponse> GetConfig(const v1::GetConfigRequest& request) = 0;
   virtual Result<v1::ReconfigureResponse> Reconfigure(const v1::ReconfigureRequest& request) = 0;
   virtual Result<v1::PingResponse> Ping(const v1::PingRequest& request) = 0;
+
+  // Accounting (the drover.v1.Accounting service on the same endpoint). sacct: the
+  // stream's chunks gathered into one list. Not pure, so fakes that do not serve sacct
+  // need not say so: the default answers kNotSupported.
+  virtual Result<std::vector<v1::JobRecord>> ListJobRecords(
+      const v1::ListJobRecordsRequest& request) {
+    return Error(ErrorCode::kNotSupported, "ListJobRecords");
+  }
 };
 
 }  // namespace drover::client

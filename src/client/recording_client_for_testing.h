@@ -19,6 +19,7 @@ class RecordingControllerClient final : public ControllerClient {
   v1::JobActionResponse job_action;
   std::vector<v1::JobInfo> jobs;
   v1::PingResponse ping;
+  std::vector<v1::JobRecord> job_records;
 
   // Requests, in the order sent.
   std::vector<v1::CancelJobsRequest> cancels;
@@ -27,6 +28,7 @@ class RecordingControllerClient final : public ControllerClient {
   std::vector<v1::ReleaseJobsRequest> releases;
   std::vector<v1::RequeueJobsRequest> requeues;
   std::vector<v1::UpdateNodesRequest> node_updates;
+  std::vector<v1::ListJobRecordsRequest> job_record_queries;
   int reconfigures = 0;
 
   Result<v1::SubmitBatchJobResponse> SubmitBatchJob(const v1::SubmitBatchJobRequest&) override {
@@ -34,6 +36,11 @@ class RecordingControllerClient final : public ControllerClient {
   }
   Result<std::vector<v1::JobInfo>> ListJobs(const v1::ListJobsRequest&) override {
     return Reply(jobs);
+  }
+  Result<std::vector<v1::JobRecord>> ListJobRecords(
+      const v1::ListJobRecordsRequest& r) override {
+    job_record_queries.push_back(r);
+    return Reply(job_records);
   }
   Result<std::vector<v1::NodeInfo>> ListNodes(const v1::ListNodesRequest&) override {
     return Reply(std::vector<v1::NodeInfo>());

@@ -10,6 +10,7 @@ namespace drover::client {
 namespace {
 
 constexpr std::string_view kService = "/drover.v1.Controller/";
+constexpr std::string_view kAccountingService = "/drover.v1.Accounting/";
 
 class WireControllerClient final : public ControllerClient {
  public:
@@ -69,14 +70,25 @@ class WireControllerClient final : public ControllerClient {
   Result<v1::PingResponse> Ping(const v1::PingRequest& request) override {
     return Unary<v1::PingResponse>("Ping", request);
   }
+  Result<std::vector<v1::JobRecord>> ListJobRecords(
+      const v1::ListJobRecordsRequest& request) override {
+    std::vector<v1::JobRecord> jobs;
+    RETURN_IF_ERROR(Stream<v1::ListJobRecordsResponse>(
+        "ListJobRecords", request,
+        [&](v1::ListJobRecordsResponse& chunk) {
+          for (v1::JobRecord& job : *chunk.mutable_jobs()) jobs.push_back(std::move(job));
+        },
+        kAccountingService));
+    return jobs;
+  }
 
  private:
   // Makes the call, handing each reply message to `sink`.
   Status Call(std::string_view method, const google::protobuf::MessageLite& request,
-              const wire::MessageSink& sink) {
+              const wire::MessageSink& sink, std::string_view service = kService) {
     ASSIGN_OR_RETURN(std::string credential, munge_.Encode());
     const wire::Header metadata[] = {{std::string(rpc::kMungeMetadataKey), std::move(credential)}};
-    std::string path = std::string(kService) + std::string(method);
+    std::string path = std::string(service) + std::string(method);
     ASSIGN_OR_RETURN(wire::CallStatus status,
                      channel_->Call(path, metadata, request.SerializeAsString(),
                                     std::chrono::steady_clock::now() + timeout_, sink));
@@ -103,7 +115,7 @@ class WireControllerClient final : public ControllerClient {
 
   template <typename Chunk, typename Take>
   Status Stream(std::string_view method, const google::protobuf::MessageLite& request,
-                Take take) {
+                Take take, std::string_view service = kService) {
     return Call(method, request, [&](std::string_view bytes) -> Status {
       Chunk chunk;
       if (!chunk.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -111,7 +123,7 @@ class WireControllerClient final : public ControllerClient {
       }
       take(chunk);
       return Ok();
-    });
+    }, service);
   }
 
   // Constant after construction.

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -43,6 +44,7 @@ struct JobSpec {
   uint32_t max_nodes = 0;                   // -N min-max; 0: not given (no upper bound)
   uint32_t ntasks = 0;                      // -n; 0: not given (one per node)
   uint32_t cpus_per_task = 1;               // -c
+  bool cpus_per_task_given = false;         // -c was given (SLURM_CPUS_PER_TASK is set)
   uint32_t ntasks_per_node = 0;             // --ntasks-per-node; 0: not given
   std::optional<uint64_t> mem_per_node_mb;  // --mem; 0 means all of each node's memory
   std::optional<uint64_t> mem_per_cpu_mb;   // --mem-per-cpu
@@ -61,12 +63,15 @@ struct JobSpec {
   std::string work_dir;
   std::string std_out, std_err, std_in;  // patterns (%j, %x, ...)
   OpenMode open_mode = OpenMode::kDefault;
-  std::string signal;  // --signal text ("USR1@60")
+  std::string signal;  // --signal text as JobSignalFromText reads it ("B:10@60")
   int32_t nice = 0;
   std::vector<std::string> environment;  // "K=V"
   std::string script;
   std::vector<std::string> argv;
   std::string dependency;  // text, evaluated later
+  std::string command;     // the script's absolute path; empty for --wrap and stdin
+  std::string alloc_node;  // the submitting host (AllocNode, SLURM_SUBMIT_HOST)
+  uint32_t alloc_sid = 0;  // the submitting session (Sid)
 
   friend bool operator==(const JobSpec&, const JobSpec&) = default;
 };
@@ -108,6 +113,18 @@ struct Job {
     return spec->requeue.value_or(job_requeue_default);
   }
 };
+
+// --signal: `number` goes to the job `lead` before its time limit; to the batch shell only
+// with `batch_only` (B:), else to every process of the job.
+struct JobSignal {
+  int number = 0;
+  Duration lead = Duration::FromSeconds(60);
+  bool batch_only = false;
+  bool reservation = false;  // R: relative to a reservation's end (no reservations yet)
+};
+
+// Reads JobSpec::signal ("[B:|R:]<number>[@<seconds>]"); nullopt when empty or malformed.
+std::optional<JobSignal> JobSignalFromText(std::string_view text);
 
 // The job's partitions in the spec, or `default_partition` when it names none.
 std::vector<std::string> JobPartitions(const JobSpec& spec, const std::string& default_partition);

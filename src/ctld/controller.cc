@@ -64,6 +64,17 @@ Status Controller::Recover() {
   log_.Info("recovered {} jobs (snapshot at {}, {} records replayed)", engine_->job_count(),
             rec.snapshot_seq, rec.tail.size());
   snapshot_.store(engine_->Publish(last_seq_, now));
+  // Every recovered job goes to the sink again: what it had not written before a crash
+  // is written now (job_sink.h).
+  engine_->TakeCommittedJobs();
+  if (options_.job_sink) {
+    std::vector<std::shared_ptr<const Job>> all;
+    all.reserve(engine_->job_count());
+    for (const auto& chunk : *snapshot_.load()->job_chunks) {
+      all.insert(all.end(), chunk->begin(), chunk->end());
+    }
+    options_.job_sink->JobsChanged(std::move(all));
+  }
   return Ok();
 }
 
@@ -114,15 +125,19 @@ void Controller::RunBatch(std::deque<Command>& batch) {
                  seq.error().ToString());
     }
   }
+  std::vector<std::shared_ptr<const Job>> committed = engine_->TakeCommittedJobs();
   if (durable) {
     snapshot_.store(engine_->Publish(last_seq_, now));
+    if (options_.job_sink && !committed.empty()) {
+      options_.job_sink->JobsChanged(std::move(committed));
+    }
     for (auto& e : effects) {
       switch (e.kind) {
         case Effect::Kind::kLaunch:
           options_.transport->LaunchBatchJob(e.node, e.record);
           break;
         case Effect::Kind::kSignal:
-          options_.transport->SignalJob(e.node, e.job, e.signal);
+          options_.transport->SignalJob(e.node, e.job, e.signal, e.batch_only);
           break;
         case Effect::Kind::kTerminate:
           options_.transport->TerminateJob(e.node, e.job, e.end_state);
@@ -192,8 +207,8 @@ Result<std::vector<Status>> Controller::ActOnJobs(std::vector<JobId> ids, JobAct
       });
 }
 
-Status Controller::Signal(JobId id, int signal, const Identity& who) {
-  return Call<void>([=](Engine& e, TimePoint) { return e.Signal(id, signal, who); });
+Status Controller::Signal(JobId id, int signal, const Identity& who, bool batch_only) {
+  return Call<void>([=](Engine& e, TimePoint) { return e.Signal(id, signal, who, batch_only); });
 }
 
 Status Controller::Hold(JobId id, const Identity& who, bool user_hold) {
@@ -233,7 +248,9 @@ Status Controller::Heartbeat(const std::string& node) {
 }
 
 Status Controller::JobComplete(const std::string& node, JobId id, int wait_status) {
-  return JobComplete(node, id, JobEnd{.wait_status = wait_status});
+  JobEnd end;
+  end.wait_status = wait_status;
+  return JobComplete(node, id, end);
 }
 
 Status Controller::JobComplete(const std::string& node, JobId id, const JobEnd& end) {

@@ -27,6 +27,7 @@
 #include "ctld/cluster_snapshot.h"
 #include "ctld/engine.h"
 #include "ctld/identity.h"
+#include "ctld/job_sink.h"
 #include "ctld/node_transport.h"
 #include "storage/state_store.h"
 
@@ -37,6 +38,7 @@ struct ControllerOptions {
   storage::StateStore* store = nullptr;  // not owned; outlives the Controller
   NodeTransport* transport = nullptr;    // not owned
   const Clock* clock = nullptr;          // not owned
+  JobSink* job_sink = nullptr;           // not owned; optional (job accounting)
   uint32_t slurm_user_uid = 0;           // SlurmUser, resolved by the caller
   // A snapshot is written after this many log records, or once this many jobs were
   // purged by MinJobAge since the last one (so the store drops them too).
@@ -55,7 +57,7 @@ class Controller {
   // Clients.
   Result<JobId> Submit(JobSpec spec, const Identity& who);
   Status Cancel(JobId id, const Identity& who);
-  Status Signal(JobId id, int signal, const Identity& who);
+  Status Signal(JobId id, int signal, const Identity& who, bool batch_only = false);
   // user_hold: scontrol uhold (else an operator's hold is an admin hold).
   Status Hold(JobId id, const Identity& who, bool user_hold = false);
   Status Release(JobId id, const Identity& who);

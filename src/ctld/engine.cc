@@ -36,6 +36,27 @@ TimePoint Engine::Deadline(const Job& job) {
   return job.start_time + std::chrono::seconds(job.time_limit.seconds());
 }
 
+std::optional<TimePoint> Engine::SignalTime(const Job& job) {
+  if (job.time_limit.infinite() || job.spec->signal.empty()) return std::nullopt;
+  std::optional<JobSignal> sig = JobSignalFromText(job.spec->signal);
+  if (!sig) return std::nullopt;
+  TimePoint at = Deadline(job) - std::chrono::seconds(sig->lead.seconds());
+  return std::max(at, job.start_time);
+}
+
+void Engine::SignalOnNodes(const Job& job, int signal, bool batch_only) {
+  if (job.alloc.nodes.empty()) return;
+  if (batch_only) {
+    Effect e{Effect::Kind::kSignal, job.alloc.nodes.front().node, job.id, signal, nullptr};
+    e.batch_only = true;
+    effects_.push_back(std::move(e));
+    return;
+  }
+  for (const auto& a : job.alloc.nodes) {
+    effects_.push_back({Effect::Kind::kSignal, a.node, job.id, signal, nullptr});
+  }
+}
+
 Duration Engine::OverTime() const {
   return config_->over_time_limit.infinite() ? Duration() : config_->over_time_limit;
 }
@@ -130,6 +151,7 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
     if (HoldsAllocation(old.state)) {
       BookOnNodes(old, false);
       deadlines_.erase({Deadline(old), id});
+      if (std::optional<TimePoint> at = SignalTime(old)) signal_times_.erase({*at, id});
       sched_dirty_ = true;
     }
     if (old.state == JobState::kCompleting) CountCompleting(old, -1), completing_.erase(id);
@@ -148,7 +170,11 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
     // A completing job has ended: its time limit no longer applies.
     if (!job->time_limit.infinite() && job->state != JobState::kCompleting) {
       deadlines_.insert({Deadline(*job), id});
+      std::optional<TimePoint> at = SignalTime(*job);
+      if (at && !signalled_.contains(id)) signal_times_.insert({*at, id});
     }
+  } else {
+    signalled_.erase(id);  // a requeued job signals again in its next run
   }
   if (job->state == JobState::kCompleting) CountCompleting(*job, +1), completing_.insert(id);
   if (IsPending(job->state)) {
@@ -175,6 +201,7 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
 
 void Engine::Commit(std::shared_ptr<const Job> job, bool submitted) {
   records_.push_back(EncodeRecord(JobRecord{submitted, submitted, job}));
+  committed_jobs_.push_back(job);
   Install(std::move(job), submitted);
   sched_dirty_ = true;  // any logged change may let a job start (or stop one)
 }
@@ -253,8 +280,10 @@ void Engine::Forget(JobId id) {
   if (HoldsAllocation(old.state)) {
     BookOnNodes(old, false);
     deadlines_.erase({Deadline(old), id});
+    if (std::optional<TimePoint> at = SignalTime(old)) signal_times_.erase({*at, id});
     sched_dirty_ = true;
   }
+  signalled_.erase(id);
   if (old.state == JobState::kCompleting) CountCompleting(old, -1), completing_.erase(id);
   if (IsPending(old.state)) pending_.erase({old.priority, old.submit_seq, id});
   if (IsFinished(old.state)) finished_.erase({old.end_time, id});

@@ -21,6 +21,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -81,6 +82,7 @@ struct Effect {
   int signal = 0;
   std::shared_ptr<const Job> record;          // for kLaunch
   JobState end_state = JobState::kCancelled;  // for kTerminate: why the job ends
+  bool batch_only = false;                    // for kSignal: the batch shell alone
 };
 
 struct EngineOptions {
@@ -101,7 +103,8 @@ class Engine {
   // Jobs (job_submit.cc, job_control.cc).
   Result<JobId> Submit(JobSpec spec, const Identity& who, TimePoint now);
   Status Cancel(JobId id, const Identity& who, TimePoint now);
-  Status Signal(JobId id, int signal, const Identity& who);
+  // `batch_only` (scancel -b): the batch shell on the batch host, not its children.
+  Status Signal(JobId id, int signal, const Identity& who, bool batch_only = false);
   Status Hold(JobId id, bool user_hold, const Identity& who, TimePoint now);
   Status Release(JobId id, const Identity& who, TimePoint now);
   Status Requeue(JobId id, bool hold, const Identity& who, TimePoint now);
@@ -133,6 +136,10 @@ class Engine {
   // Batch plumbing for the Controller.
   std::vector<std::string> TakeRecords() { return std::exchange(records_, {}); }
   std::vector<Effect> TakeEffects() { return std::exchange(effects_, {}); }
+  // The job versions committed since the last call, for the JobSink (job_sink.h).
+  std::vector<std::shared_ptr<const Job>> TakeCommittedJobs() {
+    return std::exchange(committed_jobs_, {});
+  }
   std::shared_ptr<const ClusterSnapshot> Publish(uint64_t log_seq, TimePoint now);
 
   bool IsPrivileged(const Identity& who) const {
@@ -207,6 +214,13 @@ class Engine {
   JobId NextId(JobId id) const;
   Duration OverTime() const;
   static TimePoint Deadline(const Job& job);  // start + time limit
+  // More nodes than `p` has, or more CPUs per task than its biggest node (job_submit.cc).
+  bool BeyondPartitionSize(const Job& job, const Partition& p) const;
+  // When a running job's --signal is due (time limit - lead, not before its start);
+  // nullopt without --signal or time limit.
+  static std::optional<TimePoint> SignalTime(const Job& job);
+  // A kSignal effect to every node of the job, or with `batch_only` to its batch host.
+  void SignalOnNodes(const Job& job, int signal, bool batch_only);
   // scheduling.cc: the pending queue as the passes see it; the two passes; multifactor's
   // periodic recalculation (PriorityCalcPeriod).
   std::vector<sched::PassJob> SchedulingQueue(TimePoint now);
@@ -234,6 +248,10 @@ class Engine {
   std::set<std::pair<TimePoint, JobId>> deadlines_;  // running jobs' start + limit
   std::set<std::pair<TimePoint, JobId>> finished_;   // finished jobs by end time (MinJobAge)
   std::set<JobId> completing_;                       // COMPLETING jobs
+  // Running jobs' --signal times, and the jobs whose signal went out (once per run; kept
+  // in memory only, so a controller restart may send it again).
+  std::set<std::pair<TimePoint, JobId>> signal_times_;
+  std::set<JobId> signalled_;
   // Snapshot chunks: chunk number -> jobs sorted by id; dirty chunks are republished.
   std::map<uint32_t, JobChunk> chunks_;
   std::map<uint32_t, std::shared_ptr<const JobChunk>> published_chunks_;
@@ -251,6 +269,7 @@ class Engine {
 
   std::vector<std::string> records_;
   std::vector<Effect> effects_;
+  std::vector<std::shared_ptr<const Job>> committed_jobs_;
   uint64_t purged_ = 0;
 };
 

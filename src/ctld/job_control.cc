@@ -84,7 +84,7 @@ Status Engine::Cancel(JobId id, const Identity& who, TimePoint now) {
   return Ok();
 }
 
-Status Engine::Signal(JobId id, int signal, const Identity& who) {
+Status Engine::Signal(JobId id, int signal, const Identity& who, bool batch_only) {
   const Job* job = FindJob(id);
   if (!job) return Error(ErrorCode::kInvalidJobId);
   RETURN_IF_ERROR(CheckOwner(*job, who));
@@ -92,9 +92,7 @@ Status Engine::Signal(JobId id, int signal, const Identity& who) {
   if (!HoldsAllocation(job->state) || job->state == JobState::kCompleting) {
     return Error(ErrorCode::kAlreadyDone);
   }
-  for (const auto& a : job->alloc.nodes) {
-    effects_.push_back({Effect::Kind::kSignal, a.node, id, signal, nullptr});
-  }
+  SignalOnNodes(*job, signal, batch_only);
   return Ok();
 }
 

@@ -15,6 +15,13 @@ uint32_t Engine::ComputePriority(const Job& job) const {
   return priority_->Priority(job, pi >= 0 ? &partitions_[pi] : nullptr, TimePoint{});
 }
 
+bool Engine::BeyondPartitionSize(const Job& job, const Partition& p) const {
+  if (job.min_nodes > p.node_indexes.size()) return true;
+  uint32_t biggest = 0;
+  for (uint32_t n : p.node_indexes) biggest = std::max(biggest, nodes_[n]->res.cpus);
+  return job.spec->cpus_per_task > biggest;
+}
+
 Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now) {
   const bool privileged = IsPrivileged(who);
   if (spec.uid != who.uid && !privileged) {
@@ -87,6 +94,14 @@ Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now) {
     }
   }
   if (!nodes_in_partition) return Error(ErrorCode::kNodesNotInPartition);
+  // Without EnforcePartLimits, a job larger than its partition (more nodes than it has,
+  // more CPUs per task than its biggest node) is taken and waits, as in Slurm, until the
+  // partition grows or the job is changed.
+  if (!feasible && config_->enforce_part_limits == config::EnforcePartLimits::kNo &&
+      std::any_of(probe.parts.begin(), probe.parts.end(),
+                  [&](uint16_t pi) { return BeyondPartitionSize(*job, partitions_[pi]); })) {
+    feasible = true;
+  }
   if (!feasible) return Error(ErrorCode::kNodeConfigUnavailable);
 
   ASSIGN_OR_RETURN(job->id, AllocateJobId());

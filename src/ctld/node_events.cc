@@ -226,6 +226,19 @@ void Engine::Tick(TimePoint now) {
     if (!job || !HoldsAllocation(job->state) || job->state == JobState::kCompleting) continue;
     EndJob(*job, JobState::kTimeout, PendingReason::kTimeLimit, {0, 15}, now);
   }
+  // --signal: sent once, its lead time before the limit.
+  while (!signal_times_.empty() && signal_times_.begin()->first <= now) {
+    JobId id = signal_times_.begin()->second;
+    signal_times_.erase(signal_times_.begin());
+    const Job* job = FindJob(id);
+    if (!job || !HoldsAllocation(job->state) || job->state == JobState::kCompleting) continue;
+    std::optional<JobSignal> sig = JobSignalFromText(job->spec->signal);
+    if (!sig) continue;
+    signalled_.insert(id);
+    SignalOnNodes(*job, sig->number, sig->batch_only);
+    log_.Info("JobId={} Signal={} sent {}s before its time limit{}", id, sig->number,
+              sig->lead.seconds(), sig->batch_only ? " to the batch shell" : "");
+  }
   ResendTerminates(now);
   PurgeOldJobs(now);
   // Node liveness, at most once a second of clock time.

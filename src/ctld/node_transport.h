@@ -18,8 +18,9 @@ class NodeTransport {
   virtual ~NodeTransport() = default;
   // Starts the batch script of `job` on `node` (its first allocated node).
   virtual void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) = 0;
-  // Sends `signal` to every process of the job on the node.
-  virtual void SignalJob(const std::string& node, JobId job, int signal) = 0;
+  // Sends `signal` to every process of the job on the node, or with `batch_only` (scancel
+  // -b, --signal=B:) to the batch shell alone, not its children.
+  virtual void SignalJob(const std::string& node, JobId job, int signal, bool batch_only) = 0;
   // SIGCONT, SIGTERM, KillWait, SIGKILL of whatever the job runs on the node; then the
   // node confirms with EpilogComplete (the batch host also reports JobComplete when the
   // script was still running). `end_state` is why: the state the job ends in (TIMEOUT

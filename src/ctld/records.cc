@@ -1,6 +1,7 @@
 #include "ctld/records.h"
 
 #include <chrono>
+#include <optional>
 
 namespace drover::ctld {
 namespace {
@@ -114,6 +115,27 @@ JobSpec DecodeSpec(ByteReader& r) {
   return s;
 }
 
+// Spec fields added after the first format, in one length-prefixed block after the job's
+// completion fields: each is read only while the block has bytes left, so a block written
+// by an older controller (shorter) still decodes, with the defaults for what it lacks.
+std::string EncodeSpecMore(const JobSpec& s) {
+  ByteWriter w;
+  w.B(s.cpus_per_task_given);
+  w.Str(s.command);
+  w.Str(s.alloc_node);
+  w.U(s.alloc_sid);
+  return w.Take();
+}
+
+Status DecodeSpecMore(std::string_view block, JobSpec& s) {
+  ByteReader r(block);
+  if (!r.done()) s.cpus_per_task_given = r.B();
+  if (!r.done()) s.command = r.Str();
+  if (!r.done()) s.alloc_node = r.Str();
+  if (!r.done()) s.alloc_sid = static_cast<uint32_t>(r.U());
+  return r.Check("job spec");
+}
+
 }  // namespace
 
 int64_t ToEpoch(TimePoint t) {
@@ -154,6 +176,7 @@ void EncodeJob(const Job& j, bool with_spec, ByteWriter& w) {
   w.U(j.restarts);
   w.U(static_cast<uint8_t>(j.end_state));
   EncodeStrings(j.completing_nodes, w);
+  if (with_spec) w.Str(EncodeSpecMore(*j.spec));
 }
 
 Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobSpec> spec_source,
@@ -162,8 +185,10 @@ Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobS
   j->id = static_cast<JobId>(r.U());
   bool has_spec = r.B();
   if (with_spec) *with_spec = has_spec;
+  // The spec is completed by the block at the end of the record before it is shared.
+  std::optional<JobSpec> spec;
   if (has_spec) {
-    j->spec = std::make_shared<const JobSpec>(DecodeSpec(r));
+    spec = DecodeSpec(r);
   } else {
     j->spec = std::move(spec_source);
   }
@@ -196,11 +221,18 @@ Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobS
   j->exit_code.exit_status = static_cast<int>(r.U());
   j->exit_code.signal = static_cast<int>(r.U());
   j->restarts = static_cast<uint32_t>(r.U());
-  if (format == JobFormat::kV2 || (format == JobFormat::kIfMore && r.ok() && !r.done())) {
+  auto more = [&] { return format == JobFormat::kIfMore && r.ok() && !r.done(); };
+  if (format == JobFormat::kV2 || format == JobFormat::kV3 || more()) {
     j->end_state = static_cast<JobState>(r.U());
     j->completing_nodes = DecodeStrings(r);
   }
+  if (spec && (format == JobFormat::kV3 || more())) {
+    std::string block = r.Str();
+    RETURN_IF_ERROR(r.Check("job record"));
+    RETURN_IF_ERROR(DecodeSpecMore(block, *spec));
+  }
   RETURN_IF_ERROR(r.Check("job record"));
+  if (spec) j->spec = std::make_shared<const JobSpec>(std::move(*spec));
   if (!j->spec && !with_spec)
     return Error(ErrorCode::kIo, "job record without a spec", "job " + std::to_string(j->id));
   return j;

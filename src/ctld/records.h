@@ -9,12 +9,16 @@
 //
 // Encoding (codec.h): varint record type, then the fields in the order below. A job
 // record carries its JobSpec only when the spec is new (submission); later versions
-// reuse the spec already installed. Snapshots are: magic "DRVS2", next job id, next
+// reuse the spec already installed. Snapshots are: magic "DRVS3", next job id, next
 // submit sequence, the job records (each with its spec), the node records.
 //
 // Compatibility: a job's completion fields (end state, nodes still to confirm) follow its
 // first fields; a log record written before they existed simply ends earlier, and a
-// "DRVS1" snapshot's jobs have none. A purge record (MinJobAge) names a job to forget.
+// "DRVS1" snapshot's jobs have none. A job that carries its spec ends with a
+// length-prefixed block of the spec fields added later (submit host and session, the
+// script's path, whether -c was given); records and "DRVS2" snapshots written before it
+// have none, and a shorter block leaves the fields it lacks at their defaults. A purge
+// record (MinJobAge) names a job to forget.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -36,8 +40,9 @@ enum class RecordType : uint8_t { kJob = 1, kNode = 2, kPurge = 3 };
 // Whether encoded jobs carry the completion fields (see Compatibility above).
 enum class JobFormat : uint8_t {
   kV1,      // never ("DRVS1" snapshots)
-  kV2,      // always ("DRVS2" snapshots)
-  kIfMore,  // when bytes remain (a log record holds one job)
+  kV2,      // always, without the spec block ("DRVS2" snapshots)
+  kV3,      // always, with the spec block when the job carries its spec ("DRVS3")
+  kIfMore,  // each when bytes remain (a log record holds one job)
 };
 
 // A job version. `submitted` marks the record that created the job (advances the id
@@ -76,7 +81,7 @@ void EncodeJob(const Job& job, bool with_spec, ByteWriter& w);
 // is told whether the record had one, and a missing spec is left null (not an error).
 Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobSpec> spec_source,
                                        bool* with_spec = nullptr,
-                                       JobFormat format = JobFormat::kV2);
+                                       JobFormat format = JobFormat::kV3);
 void EncodeNode(const NodeRecord& node, ByteWriter& w);
 NodeRecord DecodeNode(ByteReader& r);
 

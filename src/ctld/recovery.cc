@@ -17,7 +17,8 @@
 
 namespace drover::ctld {
 namespace {
-constexpr std::string_view kMagic = "DRVS2";
+constexpr std::string_view kMagic = "DRVS3";
+constexpr std::string_view kMagicV2 = "DRVS2";  // jobs without the spec block
 constexpr std::string_view kMagicV1 = "DRVS1";  // jobs without their completion fields
 }  // namespace
 
@@ -37,6 +38,8 @@ std::string Engine::EncodeSnapshot() const {
 Status Engine::LoadSnapshot(std::string_view snapshot) {
   JobFormat format;
   if (snapshot.substr(0, kMagic.size()) == kMagic) {
+    format = JobFormat::kV3;
+  } else if (snapshot.substr(0, kMagicV2.size()) == kMagicV2) {
     format = JobFormat::kV2;
   } else if (snapshot.substr(0, kMagicV1.size()) == kMagicV1) {
     format = JobFormat::kV1;

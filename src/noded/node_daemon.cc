@@ -237,8 +237,10 @@ bool NodeDaemon::SendEpilogComplete(v1::NodeRegistry::Stub& stub, uint32_t job_i
 }
 
 void NodeDaemon::EpilogLoop() {
-  // How often to look whether a terminated job's stepd is gone, and the retry backoff.
-  constexpr std::chrono::milliseconds kPoll(50);
+  // How often to look whether a terminated job's stepd is gone (only while some job waits
+  // for it: a supervisor exits milliseconds after its job, and the node's resources are
+  // idle until the controller hears of it), and the retry backoff.
+  constexpr std::chrono::milliseconds kPoll(5);
   auto connect = [this] {
     return v1::NodeRegistry::NewStub(rpc::CreateAuthenticatedChannel(options_.controller, munge_));
   };

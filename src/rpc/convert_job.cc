@@ -65,6 +65,28 @@ std::string GresText(const google::protobuf::RepeatedPtrField<v1::GresRequest>& 
   return out;
 }
 
+// The reverse of GresText: "gpu:tesla:2,nic:1" back into per-node requests.
+void AddGresRequests(std::string_view text, v1::JobSpec* p) {
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    size_t first = item.find(':');
+    size_t last = item.rfind(':');
+    if (item.empty() || first == std::string_view::npos) continue;
+    v1::GresRequest* g = p->add_gres();
+    g->set_name(std::string(item.substr(0, first)));
+    if (last != first) g->set_type(std::string(item.substr(first + 1, last - first - 1)));
+    int64_t count = 0;
+    for (char c : item.substr(last + 1)) {
+      if (c < '0' || c > '9') break;
+      count = count * 10 + (c - '0');
+    }
+    g->set_count(count);
+    g->set_scope(v1::TRES_SCOPE_PER_NODE);
+  }
+}
+
 void AddTres(v1::TresList* list, const char* type, int64_t count) {
   v1::Tres* t = list->add_items();
   t->set_type(type);
@@ -172,7 +194,10 @@ Result<JobSpec> JobSpecFromProto(const v1::JobSpec& p, std::string script) {
   s.min_nodes = p.min_nodes();
   s.max_nodes = p.max_nodes();
   if (p.has_num_tasks()) s.ntasks = p.num_tasks();
-  if (p.has_cpus_per_task()) s.cpus_per_task = p.cpus_per_task();
+  if (p.has_cpus_per_task()) {
+    s.cpus_per_task = p.cpus_per_task();
+    s.cpus_per_task_given = true;
+  }
   if (p.has_ntasks_per_node()) s.ntasks_per_node = p.ntasks_per_node();
   if (p.memory_case() == v1::JobSpec::kMemPerNodeMb) s.mem_per_node_mb = p.mem_per_node_mb();
   if (p.memory_case() == v1::JobSpec::kMemPerCpuMb) s.mem_per_cpu_mb = p.mem_per_cpu_mb();
@@ -223,6 +248,9 @@ Result<JobSpec> JobSpecFromProto(const v1::JobSpec& p, std::string script) {
   s.script = std::move(script);
   s.argv.assign(p.argv().begin(), p.argv().end());
   s.dependency = DependencyText(p.dependency());
+  s.command = p.command();
+  s.alloc_node = p.alloc_node();
+  s.alloc_sid = p.alloc_sid();
   return s;
 }
 
@@ -259,6 +287,17 @@ v1::JobSpec JobSpecToProto(const Job& job) {
   p.set_std_err(s.std_err);
   if (s.open_mode == OpenMode::kAppend) p.set_open_mode(v1::OPEN_MODE_APPEND);
   if (s.open_mode == OpenMode::kTruncate) p.set_open_mode(v1::OPEN_MODE_TRUNCATE);
+  AddGresRequests(s.gres, &p);
+  if (std::optional<JobSignal> sig = JobSignalFromText(s.signal)) {
+    v1::SignalSpec* out = p.mutable_signal();
+    out->set_signal(sig->number);
+    out->set_lead_time_s(sig->lead.seconds());
+    out->set_batch_only(sig->batch_only);
+    out->set_reservation(sig->reservation);
+  }
+  p.set_command(s.command);
+  p.set_alloc_node(s.alloc_node);
+  p.set_alloc_sid(s.alloc_sid);
   return p;
 }
 
@@ -298,7 +337,13 @@ v1::JobInfo JobInfoFromJob(const Job& job, const JobInfoContext& ctx) {
   info.set_submit_time(ToEpochSeconds(job.submit_time));
   info.set_eligible_time(ToEpochSeconds(job.eligible_time));
   info.set_accrue_time(ToEpochSeconds(job.eligible_time));
-  info.set_start_time(ToEpochSeconds(job.start_time));
+  TimePoint start = job.start_time;
+  // A job deferred by --begin (or a requeue delay) and not planned yet is expected to
+  // start when it becomes eligible: squeue --start shows that time.
+  if (IsPending(job.state) && start == TimePoint{} && job.eligible_time > ctx.now) {
+    start = job.eligible_time;
+  }
+  info.set_start_time(ToEpochSeconds(start));
   int64_t end = ToEpochSeconds(job.end_time);
   if (end == 0 && job.start_time != TimePoint{} && !job.time_limit.infinite() &&
       !IsPending(job.state)) {

@@ -136,6 +136,48 @@ TEST(ConvertJob, SpecFromProtoKeepsEveryFieldCoreHas) {
   EXPECT_EQ(s.uid, 0u);  // identity is the caller's to fill
 }
 
+TEST(ConvertJob, SubmitContextAndRequestsSurviveTheRoundTrip) {
+  v1::JobSpec p = SampleSpec();
+  p.set_command("/home/alice/train.sh");
+  p.set_alloc_node("login1");
+  p.set_alloc_sid(4242);
+  v1::GresRequest* nic = p.add_gres();
+  nic->set_name("nic");
+  nic->set_count(1);
+  Result<JobSpec> r = JobSpecFromProto(p, "#!/bin/sh\ntrue\n");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_TRUE(r->cpus_per_task_given);
+  EXPECT_EQ(r->command, "/home/alice/train.sh");
+  EXPECT_EQ(r->alloc_node, "login1");
+  EXPECT_EQ(r->alloc_sid, 4242u);
+  EXPECT_EQ(r->gres, "gpu:l40s:2,nic:1");
+
+  Job j;
+  j.id = 7;
+  j.spec = std::make_shared<const JobSpec>(*r);
+  v1::JobSpec back = JobSpecToProto(j);
+  EXPECT_EQ(back.command(), "/home/alice/train.sh");
+  EXPECT_EQ(back.alloc_node(), "login1");
+  EXPECT_EQ(back.alloc_sid(), 4242u);
+  ASSERT_EQ(back.gres_size(), 2);
+  EXPECT_EQ(back.gres(0).name(), "gpu");
+  EXPECT_EQ(back.gres(0).type(), "l40s");
+  EXPECT_EQ(back.gres(0).count(), 2);
+  EXPECT_EQ(back.gres(0).scope(), v1::TRES_SCOPE_PER_NODE);
+  EXPECT_EQ(back.gres(1).name(), "nic");
+  EXPECT_EQ(back.gres(1).type(), "");
+  EXPECT_EQ(back.gres(1).count(), 1);
+  EXPECT_EQ(back.signal().signal(), 10);
+  EXPECT_EQ(back.signal().lead_time_s(), 60);
+  EXPECT_TRUE(back.signal().batch_only());
+
+  p.clear_cpus_per_task();
+  r = JobSpecFromProto(p, "#!/bin/sh\ntrue\n");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_FALSE(r->cpus_per_task_given);
+  EXPECT_EQ(r->cpus_per_task, 1u);
+}
+
 TEST(ConvertJob, UnlimitedAndRefusals) {
   v1::JobSpec p;
   p.set_time_limit_s(-1);
@@ -239,6 +281,24 @@ TEST(ConvertJob, PendingJobShowsRequestNotAllocation) {
   EXPECT_EQ(info.end_time(), 0);
   EXPECT_EQ(info.alloc_tres().items_size(), 0);
   EXPECT_EQ(info.req_tres().items(1).count(), 16 * 512);
+}
+
+// squeue --start: a job deferred by --begin expects to start when it becomes eligible.
+TEST(ConvertJob, DeferredJobStartsAtItsEligibleTime) {
+  Job j = RunningJob();
+  j.state = JobState::kPending;
+  j.reason = PendingReason::kBeginTime;
+  j.start_time = TimePoint{};
+  j.alloc = {};
+  j.eligible_time = FromEpochSeconds(5000);
+  JobInfoContext ctx;
+  ctx.now = FromEpochSeconds(1200);
+  EXPECT_EQ(JobInfoFromJob(j, ctx).start_time(), 5000);
+  ctx.now = FromEpochSeconds(5000);  // eligible now: no longer deferred
+  EXPECT_EQ(JobInfoFromJob(j, ctx).start_time(), 0);
+  j.start_time = FromEpochSeconds(6000);  // a planned start wins
+  ctx.now = FromEpochSeconds(1200);
+  EXPECT_EQ(JobInfoFromJob(j, ctx).start_time(), 6000);
 }
 
 // The brief listing carries what squeue's everyday columns read, equal to the full one,

@@ -106,9 +106,6 @@ def test_over_partition_max_time_pends_as_slurm_does_by_default(local_cluster, s
     assert r.stdout == f"{job} short 40:00 PENDING PartitionTimeLimit\n"
 
 
-@pytest.mark.xfail(strict=True, reason="droverctld refuses at submission what Slurm 22.05 "
-                   "takes and leaves pending (reference err_too_many_nodes/err_too_many_cpus): "
-                   "'Requested node configuration is not available'")
 @pytest.mark.parametrize("size", [["-N", "50"], ["-c", "100000"]])
 def test_oversized_request_is_taken_and_pends(local_cluster, shared_dir, size):
     r = local_cluster.run("sbatch", *size, "--wrap=true", cwd=shared_dir)
@@ -252,17 +249,12 @@ def test_ntasks_per_node(local_cluster, shared_dir):
     assert fields["NtasksPerN:B:S:C"] == "2:0:*:*"
 
 
-@pytest.mark.xfail(strict=True, reason="the launch request always carries cpus_per_task "
-                   "(ctld grpc_node_transport), so SLURM_CPUS_PER_TASK=1 appears without -c")
 def test_cpus_per_task_variable_only_when_asked(local_cluster, shared_dir):
     _, state = run_script(local_cluster, shared_dir, ENV_DUMP, "-o", "env.txt")
     assert state == "COMPLETED"
     assert "SLURM_CPUS_PER_TASK" not in read_env(shared_dir / "env.txt")
 
 
-@pytest.mark.xfail(strict=True, reason="sbatch sends its host and session (alloc_node, "
-                   "alloc_sid) but the controller drops them: SLURM_SUBMIT_HOST is missing "
-                   "and scontrol shows AllocNode:Sid=:0")
 def test_submit_host(local_cluster, shared_dir):
     job, _ = run_script(local_cluster, shared_dir, ENV_DUMP, "-o", "env.txt")
     host = socket.gethostname().split(".")[0]
@@ -270,8 +262,6 @@ def test_submit_host(local_cluster, shared_dir):
     assert read_env(shared_dir / "env.txt").get("SLURM_SUBMIT_HOST") == host
 
 
-@pytest.mark.xfail(strict=True, reason="the controller drops the script's path: scontrol "
-                   "show job says Command=(null) where Slurm shows the script")
 def test_command_is_the_script_path(local_cluster, shared_dir):
     job, _ = run_script(local_cluster, shared_dir, "#!/bin/sh\ntrue\n", "-o", "/dev/null")
     assert show_job(local_cluster, job)["Command"] == str(shared_dir / "job.sh")
@@ -449,8 +439,6 @@ def test_begin_time_defers_the_job(local_cluster, shared_dir):
     assert 3599 <= (eligible - submit).total_seconds() <= 3601
 
 
-@pytest.mark.xfail(strict=True, reason="the controller leaves a pending job's expected start "
-                   "at 0: squeue --start says N/A where Slurm shows the begin time")
 def test_start_of_a_deferred_job_is_its_begin_time(local_cluster, shared_dir):
     job = sbatch_id(local_cluster, "--begin=now+1hour", "--wrap=true", cwd=shared_dir)
     eligible = show_job(local_cluster, job)["EligibleTime"]
@@ -458,9 +446,6 @@ def test_start_of_a_deferred_job_is_its_begin_time(local_cluster, shared_dir):
     assert r.stdout == f"{job} {eligible} BeginTime\n"
 
 
-@pytest.mark.xfail(strict=True, reason="--gres is validated and sent, but the controller's "
-                   "job record does not return it: scontrol show job lacks TresPerNode= and "
-                   "squeue %b says N/A")
 def test_gres_is_stored_and_shown(local_cluster, shared_dir):
     job = sbatch_id(local_cluster, "-H", "--gres=gpu:2", "--wrap=true", cwd=shared_dir)
     assert show_job(local_cluster, job).get("TresPerNode") == "gres:gpu:2"
@@ -468,8 +453,6 @@ def test_gres_is_stored_and_shown(local_cluster, shared_dir):
     assert r.stdout == "gres:gpu:2\n"
 
 
-@pytest.mark.xfail(strict=True, reason="--signal is stored but the controller never sends "
-                   "the signal before the time limit")
 def test_signal_before_time_limit(local_cluster, shared_dir):
     script = ("#!/bin/bash\ntrap 'echo got USR1; exit 0' USR1\n"
               "for i in $(seq 300); do sleep 0.1; done\n")

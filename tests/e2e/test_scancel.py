@@ -195,8 +195,6 @@ def test_signal_with_full_reaches_the_script_and_its_children(local_cluster, sha
     assert show_job(local_cluster, job)["JobState"] in ("CANCELLED", "FAILED")
 
 
-@pytest.mark.xfail(strict=True, reason="the controller's SignalJob to the node drops "
-                   "--batch, so the script's children are signalled too")
 def test_signal_batch_reaches_only_the_script(local_cluster, shared_dir):
     job, out = start_signal_job(local_cluster, shared_dir)
     r = local_cluster.run("scancel", "-b", "-s", "USR1", job)

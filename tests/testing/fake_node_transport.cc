@@ -9,9 +9,10 @@ void FakeNodeTransport::LaunchBatchJob(const std::string& node, std::shared_ptr<
   requests_.push_back({NodeRequest::Kind::kLaunch, node, job->id, 0});
 }
 
-void FakeNodeTransport::SignalJob(const std::string& node, JobId job, int signal) {
+void FakeNodeTransport::SignalJob(const std::string& node, JobId job, int signal, bool batch_only) {
   std::lock_guard<std::mutex> lock(mu_);
-  requests_.push_back({NodeRequest::Kind::kSignal, node, job, signal});
+  requests_.push_back(
+      {NodeRequest::Kind::kSignal, node, job, signal, JobState::kCancelled, batch_only});
 }
 
 void FakeNodeTransport::TerminateJob(const std::string& node, JobId job, JobState end_state) {

@@ -20,12 +20,13 @@ struct NodeRequest {
   JobId job = 0;
   int signal = 0;
   JobState end_state = JobState::kCancelled;  // kTerminate: why the job ends
+  bool batch_only = false;                    // kSignal: the batch shell alone
 };
 
 class FakeNodeTransport final : public ctld::NodeTransport {
  public:
   void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) override;
-  void SignalJob(const std::string& node, JobId job, int signal) override;
+  void SignalJob(const std::string& node, JobId job, int signal, bool batch_only) override;
   void TerminateJob(const std::string& node, JobId job, JobState end_state) override;
 
   std::vector<NodeRequest> requests() const;

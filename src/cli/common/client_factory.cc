@@ -36,6 +36,9 @@ class UnreachableClient final : public client::ControllerClient {
     return error_;
   }
   Result<v1::PingResponse> Ping(const v1::PingRequest&) override { return error_; }
+  Result<std::vector<v1::JobRecord>> ListJobRecords(const v1::ListJobRecordsRequest&) override {
+    return error_;
+  }
 
  private:
   Error error_;

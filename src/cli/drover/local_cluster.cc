@@ -421,6 +421,12 @@ int Up(const Invocation& inv, const Options& o) {
       continue;
     }
     uint16_t port = i == 1 ? spec.controller_port : i >= 2 ? spec.node_ports[i - 2] : 0;
+    // A daemon killed a moment ago holds its port until its last thread has gone, a
+    // little after its pid stops counting as alive: give it a few seconds.
+    auto port_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (port != 0 && !PortIsFree(port) && std::chrono::steady_clock::now() < port_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     if (port != 0 && !PortIsFree(port)) {
       return Fail(inv, fmt::format("{} cannot start: port {} (from {}) is taken by another "
                                    "process; `drover down` and `drover up` choose new ports",

@@ -219,7 +219,7 @@ std::string TresPerNodeText(const v1::JobSpec& spec) {
   for (const v1::GresRequest& g : spec.gres()) {
     if (g.scope() != v1::TRES_SCOPE_PER_NODE && g.scope() != v1::TRES_SCOPE_UNSPECIFIED) continue;
     if (!out.empty()) out.push_back(',');
-    out += "gres/" + g.name();
+    out += "gres:" + g.name();
     if (!g.type().empty()) out += ":" + g.type();
     out += fmt::format(":{}", g.count());
   }

@@ -56,7 +56,7 @@ std::string DependencyText(const v1::DependencySpec& dep);
 std::string_view SharingText(v1::SharingMode mode);
 // "cpu=4,mem=200M,node=4,billing=4".
 std::string TresText(const v1::TresList& tres);
-// "gres/gpu:nvidia_l40s:1" per node, as TresPerNode= and squeue %b print it; "" when none.
+// "gres:gpu:nvidia_l40s:1" per node, as TresPerNode= and squeue %b print it; "" when none.
 std::string TresPerNodeText(const v1::JobSpec& spec);
 // Memory request as squeue %m prints it: "50M", "10G"; "0" when none.
 std::string MinMemoryText(const v1::JobSpec& spec);

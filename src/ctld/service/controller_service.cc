@@ -115,9 +115,11 @@ grpc::Status ControllerService::CancelJobs(grpc::ServerContext* context,
     return rpc::ToGrpcStatus(
         Error(ErrorCode::kInvalidArgument, "Invalid signal number: " + std::to_string(signal)));
   }
+  bool batch_only = req->batch_only();
   return ForEachJob(context, req->jobs(), req->filter(), resp,
-                    [signal](Engine& e, JobId id, const Identity& who, TimePoint now) {
-                      return signal == 0 ? e.Cancel(id, who, now) : e.Signal(id, signal, who);
+                    [signal, batch_only](Engine& e, JobId id, const Identity& who, TimePoint now) {
+                      return signal == 0 ? e.Cancel(id, who, now)
+                                         : e.Signal(id, signal, who, batch_only);
                     });
 }
 

@@ -9,7 +9,7 @@
 namespace drover::ctld::service {
 
 CtldServer::CtldServer(ServiceOptions options)
-    : controller_service_(options), registry_service_(options) {}
+    : controller_service_(options), registry_service_(options), accounting_service_(options) {}
 
 CtldServer::~CtldServer() { Shutdown(); }
 
@@ -20,6 +20,7 @@ Result<std::unique_ptr<CtldServer>> CtldServer::Start(const std::string& listen_
   builder.AddListeningPort(listen_address, grpc::InsecureServerCredentials(), &s->port_);
   builder.RegisterService(&s->controller_service_);
   builder.RegisterService(&s->registry_service_);
+  builder.RegisterService(&s->accounting_service_);
   // Scripts and environments travel in SubmitBatchJob: allow up to 64 MiB.
   builder.SetMaxReceiveMessageSize(64 << 20);
   s->server_ = builder.BuildAndStart();

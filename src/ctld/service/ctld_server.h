@@ -1,5 +1,5 @@
-// CtldServer: droverctld's gRPC endpoint: the Controller and NodeRegistry services on one
-// listening address, over a Controller the caller owns. droverctld_main and the service
+// CtldServer: droverctld's gRPC endpoint: the Controller, NodeRegistry and Accounting
+// services on one listening address, over a Controller the caller owns. droverctld_main and the service
 // tests both start it; binding "127.0.0.1:0" picks a free port.
 //
 // Thread-safety: Start and Shutdown from the owner's thread; port() from any.
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "ctld/service/accounting_service.h"
 #include "ctld/service/controller_service.h"
 #include "ctld/service/node_registry_service.h"
 
@@ -33,6 +34,7 @@ class CtldServer {
 
   ControllerService controller_service_;
   NodeRegistryService registry_service_;
+  AccountingService accounting_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

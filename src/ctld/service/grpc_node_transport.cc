@@ -31,8 +31,10 @@ void FillAllocation(const NodeAllocation& a, const Node* node, v1::NodeAllocatio
   out->set_mem_mb(a.mem_mb);
 }
 
-v1::LaunchBatchRequest LaunchRequest(const Job& job, const std::string& node_name,
-                                     const ClusterSnapshot& snap) {
+}  // namespace
+
+v1::LaunchBatchRequest BatchLaunchRequest(const Job& job, const std::string& node_name,
+                                          const ClusterSnapshot& snap) {
   const JobSpec& s = *job.spec;
   v1::LaunchBatchRequest req;
   v1::JobContext* c = req.mutable_job();
@@ -56,11 +58,13 @@ v1::LaunchBatchRequest LaunchRequest(const Job& job, const std::string& node_nam
     c->set_end_time(rpc::ToEpochSeconds(job.start_time) + job.time_limit.seconds());
   }
   c->set_num_tasks(EffectiveTasks(s, job.min_nodes));
-  c->set_cpus_per_task(s.cpus_per_task);
+  // SLURM_CPUS_PER_TASK is set only when -c was given.
+  if (s.cpus_per_task_given) c->set_cpus_per_task(s.cpus_per_task);
   if (s.ntasks_per_node != 0) c->set_ntasks_per_node(s.ntasks_per_node);
   if (s.mem_per_node_mb) c->set_mem_per_node_mb(*s.mem_per_node_mb);
   if (s.mem_per_cpu_mb) c->set_mem_per_cpu_mb(*s.mem_per_cpu_mb);
   c->set_submit_dir(s.work_dir);
+  c->set_submit_host(s.alloc_node);
 
   req.set_script(s.script);
   for (const std::string& a : s.argv) req.add_argv(a);
@@ -75,57 +79,67 @@ v1::LaunchBatchRequest LaunchRequest(const Job& job, const std::string& node_nam
   return req;
 }
 
-}  // namespace
-
 GrpcNodeTransport::GrpcNodeTransport(auth::Munge munge, std::chrono::milliseconds deadline)
-    : munge_(std::move(munge)), deadline_(deadline), thread_([this] { Run(); }) {}
+    : munge_(std::move(munge)), deadline_(deadline) {
+  for (size_t i = 0; i < kShards; ++i) shards_.push_back(std::make_unique<Shard>());
+  for (auto& shard : shards_) shard->thread = std::thread([this, s = shard.get()] { Run(*s); });
+}
 
 GrpcNodeTransport::~GrpcNodeTransport() { Stop(); }
 
 void GrpcNodeTransport::Attach(Controller* controller) {
-  std::lock_guard<std::mutex> lock(mu_);
-  controller_ = controller;
-  cv_.notify_all();
+  controller_.store(controller);
+  for (auto& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard->mu);
+    shard->cv.notify_all();
+  }
 }
 
 void GrpcNodeTransport::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stop_ && !thread_.joinable()) return;
-    stop_ = true;
-    if (!queue_.empty()) log_.Warn("dropping {} queued node requests at shutdown", queue_.size());
-    queue_.clear();
-    cv_.notify_all();
+  stop_.store(true);
+  size_t dropped = 0;
+  for (auto& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard->mu);
+    dropped += shard->queue.size();
+    shard->queue.clear();
+    shard->cv.notify_all();
   }
-  if (thread_.joinable()) thread_.join();
+  if (dropped > 0) log_.Warn("dropping {} queued node requests at shutdown", dropped);
+  for (auto& shard : shards_) {
+    if (shard->thread.joinable()) shard->thread.join();
+  }
 }
 
-void GrpcNodeTransport::Post(Task task) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (stop_) {
+void GrpcNodeTransport::Post(const std::string& node, JobId job, Task task) {
+  if (stop_.load()) {
     log_.Warn("node request dropped: transport stopped");
     return;
   }
-  queue_.push_back(std::move(task));
-  cv_.notify_all();
+  size_t key = std::hash<std::string>{}(node) ^ (std::hash<JobId>{}(job) * 0x9e3779b97f4a7c15ull);
+  Shard& shard = *shards_[key % shards_.size()];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  shard.queue.push_back(std::move(task));
+  shard.cv.notify_all();
 }
 
-void GrpcNodeTransport::Run() {
+void GrpcNodeTransport::Run(Shard& shard) {
   for (;;) {
     Task task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || (controller_ != nullptr && !queue_.empty()); });
-      if (stop_) return;
-      task = std::move(queue_.front());
-      queue_.pop_front();
+      std::unique_lock<std::mutex> lock(shard.mu);
+      shard.cv.wait(lock, [&] {
+        return stop_.load() || (controller_.load() != nullptr && !shard.queue.empty());
+      });
+      if (stop_.load()) return;
+      task = std::move(shard.queue.front());
+      shard.queue.pop_front();
     }
-    task();
+    task(shard);
   }
 }
 
-std::shared_ptr<grpc::Channel> GrpcNodeTransport::ChannelTo(const std::string& node) {
-  std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
+std::shared_ptr<grpc::Channel> GrpcNodeTransport::ChannelTo(Shard& shard, const std::string& node) {
+  std::shared_ptr<const ClusterSnapshot> snap = controller_.load()->Snapshot();
   std::shared_ptr<const Node> n = snap->FindNode(node);
   if (!n) {
     log_.Error("NodeName={} is not in the configuration; request dropped", node);
@@ -133,22 +147,24 @@ std::shared_ptr<grpc::Channel> GrpcNodeTransport::ChannelTo(const std::string& n
   }
   uint16_t port = n->port != 0 ? n->port : (snap->config ? snap->config->slurmd_port : 0);
   std::string target = fmt::format("{}:{}", n->addr.empty() ? n->name : n->addr, port);
-  auto it = channels_.find(target);
-  if (it != channels_.end()) return it->second;
+  auto it = shard.channels.find(target);
+  if (it != shard.channels.end()) return it->second;
   std::shared_ptr<grpc::Channel> channel = rpc::CreateAuthenticatedChannel(target, munge_);
-  channels_.emplace(target, channel);
+  shard.channels.emplace(target, channel);
   return channel;
 }
 
-void GrpcNodeTransport::SendLaunch(const std::string& node, const std::shared_ptr<const Job>& job) {
-  std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
+void GrpcNodeTransport::SendLaunch(Shard& shard, const std::string& node,
+                                   const std::shared_ptr<const Job>& job) {
+  Controller* controller = controller_.load();
+  std::shared_ptr<const ClusterSnapshot> snap = controller->Snapshot();
   grpc::Status status;
-  if (std::shared_ptr<grpc::Channel> channel = ChannelTo(node)) {
+  if (std::shared_ptr<grpc::Channel> channel = ChannelTo(shard, node)) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + deadline_);
     v1::LaunchBatchResponse resp;
     status = v1::NodeControl::NewStub(channel)->LaunchBatch(
-        &context, LaunchRequest(*job, node, *snap), &resp);
+        &context, BatchLaunchRequest(*job, node, *snap), &resp);
   } else {
     status = rpc::ToGrpcStatus(Error(ErrorCode::kInvalidNodeName));
   }
@@ -158,7 +174,7 @@ void GrpcNodeTransport::SendLaunch(const std::string& node, const std::shared_pt
     // The node never got the job (its daemon is down or restarting): like Slurm after a
     // launch failure, the job goes back to the queue when it may be requeued (else it
     // fails), without waiting for that node to confirm its end.
-    Status s = controller_->LaunchFailed(node, job->id);
+    Status s = controller->LaunchFailed(node, job->id);
     log_.Error("JobId={} launch on NodeName={} failed: {}; {}", job->id, node, error.ToString(),
                s ? "job requeued or failed" : s.error().ToString());
     return;
@@ -166,25 +182,27 @@ void GrpcNodeTransport::SendLaunch(const std::string& node, const std::shared_pt
   log_.Error("JobId={} launch on NodeName={} failed: {}; ending the job", job->id, node,
              error.ToString());
   // The job would otherwise stay RUNNING with nothing running it.
-  if (Status s = controller_->JobComplete(node, job->id, ExitCode{1, 0}.ToWaitStatus()); !s) {
+  if (Status s = controller->JobComplete(node, job->id, ExitCode{1, 0}.ToWaitStatus()); !s) {
     log_.Warn("JobId={} could not be ended after its failed launch: {}", job->id,
               s.error().ToString());
   }
 }
 
 void GrpcNodeTransport::LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) {
-  Post([this, node, job = std::move(job)] { SendLaunch(node, job); });
+  JobId id = job->id;
+  Post(node, id, [this, node, job = std::move(job)](Shard& shard) { SendLaunch(shard, node, job); });
 }
 
-void GrpcNodeTransport::SignalJob(const std::string& node, JobId job, int signal) {
-  Post([this, node, job, signal] {
-    std::shared_ptr<grpc::Channel> channel = ChannelTo(node);
+void GrpcNodeTransport::SignalJob(const std::string& node, JobId job, int signal, bool batch_only) {
+  Post(node, job, [this, node, job, signal, batch_only](Shard& shard) {
+    std::shared_ptr<grpc::Channel> channel = ChannelTo(shard, node);
     if (!channel) return;
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + deadline_);
     v1::SignalJobRequest req;
     req.set_job_id(job);
     req.set_signal(signal);
+    req.set_batch_only(batch_only);
     v1::SignalJobResponse resp;
     grpc::Status s = v1::NodeControl::NewStub(channel)->SignalJob(&context, req, &resp);
     if (!s.ok()) {
@@ -195,10 +213,10 @@ void GrpcNodeTransport::SignalJob(const std::string& node, JobId job, int signal
 }
 
 void GrpcNodeTransport::TerminateJob(const std::string& node, JobId job, JobState end_state) {
-  Post([this, node, job, end_state] {
-    std::shared_ptr<grpc::Channel> channel = ChannelTo(node);
+  Post(node, job, [this, node, job, end_state](Shard& shard) {
+    std::shared_ptr<grpc::Channel> channel = ChannelTo(shard, node);
     if (!channel) return;
-    std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
+    std::shared_ptr<const ClusterSnapshot> snap = controller_.load()->Snapshot();
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + deadline_);
     v1::TerminateJobRequest req;

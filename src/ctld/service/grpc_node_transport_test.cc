@@ -76,5 +76,28 @@ TEST(GrpcNodeTransportTest, LaunchToAnUnreachableNodeRequeuesTheJob) {
   transport.Stop();
 }
 
+// SLURM_CPUS_PER_TASK only when -c was given; SLURM_SUBMIT_HOST from the submitting host.
+TEST(GrpcNodeTransportTest, LaunchRequestCarriesWhatTheBatchEnvironmentNeeds) {
+  JobSpec spec;
+  spec.name = "job";
+  spec.script = "#!/bin/sh\ntrue\n";
+  spec.alloc_node = "login1";
+  Job job;
+  job.id = 9;
+  job.spec = std::make_shared<const JobSpec>(spec);
+  job.alloc.nodes.push_back({.node = "n1", .cpus = {0}});
+  ClusterSnapshot snap;
+  v1::LaunchBatchRequest req = BatchLaunchRequest(job, "n1", snap);
+  EXPECT_FALSE(req.job().has_cpus_per_task());
+  EXPECT_EQ(req.job().submit_host(), "login1");
+
+  spec.cpus_per_task = 1;
+  spec.cpus_per_task_given = true;
+  job.spec = std::make_shared<const JobSpec>(spec);
+  req = BatchLaunchRequest(job, "n1", snap);
+  ASSERT_TRUE(req.job().has_cpus_per_task());
+  EXPECT_EQ(req.job().cpus_per_task(), 1u);
+}
+
 }  // namespace
 }  // namespace drover::ctld::service

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "acct/accounting_store.h"
 #include "auth/munge.h"
 #include "base/clock.h"
 #include "base/result.h"
@@ -33,6 +34,8 @@ struct ServiceOptions {
   std::string slurm_conf_path;   // re-read by Reconfigure
   TimePoint boot_time{};
   uint64_t controller_epoch = 0;  // changes on every start (node daemons re-register)
+  // Job accounting records (sacct); null: accounting storage is disabled.
+  acct::AccountingStore* accounting = nullptr;  // not owned
 };
 
 // The caller, from the call's MUNGE credential; the refusal as the status to return.
