@@ -28,6 +28,7 @@
 #include "ctld/service/ctld_server.h"
 #include "ctld/service/grpc_node_transport.h"
 #include "ctld/service/names.h"
+#include "rpc/runtime.h"
 #include "storage/state_store.h"
 
 namespace {
@@ -170,6 +171,7 @@ int Run(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  drover::rpc::TuneRuntime();
   // Every thread started later inherits this mask, so only the main thread's sigwait
   // sees these signals.
   sigset_t set;

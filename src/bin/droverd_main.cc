@@ -22,6 +22,7 @@
 #include "config/slurm_conf.h"
 #include "noded/node_daemon.h"
 #include "noded/spool.h"
+#include "rpc/runtime.h"
 
 namespace {
 
@@ -69,6 +70,7 @@ void Daemonize() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  drover::rpc::TuneRuntime();
   std::string node_name;
   std::string conf_path;
   bool foreground = false;

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <grpcpp/grpcpp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -17,13 +16,14 @@
 
 #include "auth/munge.h"
 #include "base/log.h"
-#include "drover/v1/node.grpc.pb.h"
+#include "drover/v1/node.pb.h"
 #include "noded/spool.h"
-#include "rpc/auth_client.h"
-#include "rpc/status.h"
+#include "rpc/auth_metadata.h"
+#include "rpc/error_proto.h"
 #include "stepd/batch_env.h"
 #include "stepd/output_pattern.h"
 #include "stepd/step_runner.h"
+#include "wire/channel.h"
 
 namespace drover::noded {
 namespace {
@@ -165,22 +165,33 @@ bool Retryable(ErrorCode code) {
 }
 
 // Sends JobComplete until the controller answers; false when it refused it for good.
+// The call goes over the wire protocol (src/wire), not the gRPC library: a supervisor
+// starts with every job, and loading gRPC's 50-odd shared libraries and starting its
+// threads cost more than the job's whole life for short jobs.
 bool ReportJobComplete(const std::string& controller, const auth::Munge& munge,
                        const v1::JobCompleteRequest& request) {
+  constexpr std::string_view kPath = "/drover.v1.NodeRegistry/JobComplete";
+  const std::string body = request.SerializeAsString();
   milliseconds backoff(100);
   for (int attempt = 1;; ++attempt) {
-    // A fresh channel per attempt: a channel that failed to connect waits out gRPC's own
-    // reconnect backoff, and the controller may be back sooner than that.
-    auto stub = v1::NodeRegistry::NewStub(rpc::CreateAuthenticatedChannel(controller, munge));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    v1::JobCompleteResponse response;
-    grpc::Status status = stub->JobComplete(&context, request, &response);
-    if (status.ok()) {
+    // A fresh connection per attempt: the controller may have restarted.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    Status outcome = [&]() -> Status {
+      ASSIGN_OR_RETURN(std::unique_ptr<wire::Channel> channel,
+                       wire::Channel::Dial(controller, deadline));
+      ASSIGN_OR_RETURN(std::string credential, munge.Encode());
+      const wire::Header metadata[] = {{rpc::kMungeMetadataKey, std::move(credential)}};
+      ASSIGN_OR_RETURN(wire::CallStatus status,
+                       channel->Call(kPath, metadata, body, deadline,
+                                     [](std::string_view) -> Status { return Ok(); }));
+      if (status.code == 0) return Ok();
+      return rpc::ErrorFromCallStatus(status.code, status.message, status.details);
+    }();
+    if (outcome) {
       Log().Info("JobId={} JobComplete acknowledged by {}", request.job_id(), controller);
       return true;
     }
-    Error error = rpc::FromGrpcStatus(status);
+    const Error& error = outcome.error();
     if (!Retryable(error.code())) {
       Log().Error("JobId={} JobComplete refused by {}: {}", request.job_id(), controller,
                   error.ToString());
