@@ -13,6 +13,7 @@
 #include "cli/scancel/scancel.h"
 #include "cli/scontrol/scontrol.h"
 #include "cli/sinfo/sinfo.h"
+#include "cli/sprio/sprio.h"
 #include "cli/squeue/squeue.h"
 
 namespace {
@@ -71,6 +72,15 @@ int RunSacct(const Invocation& invocation) {
   return drover::cli::sacct::Run(invocation, **client);
 }
 
+int RunSprio(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::sprio::Run(invocation, *unreachable);
+  }
+  return drover::cli::sprio::Run(invocation, **client);
+}
+
 // scontrol makes its client only for the subcommands that need the controller.
 int RunScontrol(const Invocation& invocation) {
   return drover::cli::scontrol::Run(invocation, drover::cli::MakeControllerClient);
@@ -84,6 +94,7 @@ constexpr Command kCommands[] = {
     {"sbatch", RunSbatch},
     {"scancel", RunScancel},
     {"sacct", RunSacct},
+    {"sprio", RunSprio},
 };
 
 const Command* Find(std::string_view name) {

@@ -48,6 +48,13 @@ class ControllerClient {
       const v1::ListJobRecordsRequest& request) {
     return Error(ErrorCode::kNotSupported, "ListJobRecords");
   }
+
+  // sprio: the stream's chunks gathered into one response (weights from the chunk that
+  // carries them). The default answers kNotSupported, as ListJobRecords' does.
+  virtual Result<v1::ListPrioritiesResponse> ListPriorities(
+      const v1::ListPrioritiesRequest& request) {
+    return Error(ErrorCode::kNotSupported, "ListPriorities");
+  }
 };
 
 }  // namespace drover::client

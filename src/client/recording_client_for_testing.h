@@ -20,6 +20,7 @@ class RecordingControllerClient final : public ControllerClient {
   std::vector<v1::JobInfo> jobs;
   v1::PingResponse ping;
   std::vector<v1::JobRecord> job_records;
+  v1::ListPrioritiesResponse priorities;
 
   // Requests, in the order sent.
   std::vector<v1::CancelJobsRequest> cancels;
@@ -29,6 +30,7 @@ class RecordingControllerClient final : public ControllerClient {
   std::vector<v1::RequeueJobsRequest> requeues;
   std::vector<v1::UpdateNodesRequest> node_updates;
   std::vector<v1::ListJobRecordsRequest> job_record_queries;
+  std::vector<v1::ListPrioritiesRequest> priority_queries;
   int reconfigures = 0;
 
   Result<v1::SubmitBatchJobResponse> SubmitBatchJob(const v1::SubmitBatchJobRequest&) override {
@@ -41,6 +43,10 @@ class RecordingControllerClient final : public ControllerClient {
       const v1::ListJobRecordsRequest& r) override {
     job_record_queries.push_back(r);
     return Reply(job_records);
+  }
+  Result<v1::ListPrioritiesResponse> ListPriorities(const v1::ListPrioritiesRequest& r) override {
+    priority_queries.push_back(r);
+    return Reply(priorities);
   }
   Result<std::vector<v1::NodeInfo>> ListNodes(const v1::ListNodesRequest&) override {
     return Reply(std::vector<v1::NodeInfo>());

@@ -81,6 +81,18 @@ class WireControllerClient final : public ControllerClient {
         kAccountingService));
     return jobs;
   }
+  Result<v1::ListPrioritiesResponse> ListPriorities(
+      const v1::ListPrioritiesRequest& request) override {
+    v1::ListPrioritiesResponse all;
+    RETURN_IF_ERROR(Stream<v1::ListPrioritiesResponse>(
+        "ListPriorities", request, [&](v1::ListPrioritiesResponse& chunk) {
+          for (v1::JobPriority& job : *chunk.mutable_jobs()) *all.add_jobs() = std::move(job);
+          if (chunk.has_weights()) *all.mutable_weights() = std::move(*chunk.mutable_weights());
+          all.set_snapshot_time(chunk.snapshot_time());
+          all.set_priority_type(chunk.priority_type());
+        }));
+    return all;
+  }
 
  private:
   // Makes the call, handing each reply message to `sink`.

@@ -20,9 +20,11 @@
 #include "base/clock.h"
 #include "base/duration.h"
 #include "core/allocation.h"
+#include "core/dependency.h"
 #include "core/exit_code.h"
 #include "core/job_state.h"
 #include "core/pending_reason.h"
+#include "core/shared_text.h"
 
 namespace drover {
 
@@ -65,10 +67,11 @@ struct JobSpec {
   OpenMode open_mode = OpenMode::kDefault;
   std::string signal;  // --signal text as JobSignalFromText reads it ("B:10@60")
   int32_t nice = 0;
-  std::vector<std::string> environment;  // "K=V"
-  std::string script;
+  SharedStrings environment;  // "K=V"; interned (core/shared_text.h)
+  SharedString script;        // interned
   std::vector<std::string> argv;
-  std::string dependency;  // text, evaluated later
+  std::string dependency;  // --dependency text (core/dependency.h)
+  std::optional<bool> kill_on_invalid_dep;  // unset: DependencyParameters=kill_invalid_depend
   std::string command;     // the script's absolute path; empty for --wrap and stdin
   std::string alloc_node;  // the submitting host (AllocNode, SLURM_SUBMIT_HOST)
   uint32_t alloc_sid = 0;  // the submitting session (Sid)
@@ -102,6 +105,9 @@ struct Job {
   Allocation alloc;
   ExitCode exit_code;
   uint32_t restarts = 0;
+  // The spec's dependency with each item's status, kept by the engine while the job is
+  // pending (ctld/dependencies.cc).
+  Dependency dependency;
 
   // While COMPLETING: the state the job shows once every node confirmed that its
   // processes are gone (PENDING: it is being requeued, held as `hold` says), and the

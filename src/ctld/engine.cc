@@ -162,6 +162,7 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
     chunks_list_dirty_ = true;
   }
   JobEntry& e = it->second;
+  IndexDependencies(e.job.get(), *job);
   bool resolve = !e.job || e.job->partition != job->partition;
   e.job = job;
   if (resolve) Resolve(e);
@@ -282,6 +283,11 @@ void Engine::Forget(JobId id) {
     deadlines_.erase({Deadline(old), id});
     if (std::optional<TimePoint> at = SignalTime(old)) signal_times_.erase({*at, id});
     sched_dirty_ = true;
+  }
+  MarkWaitersOfForgotten(id);
+  if (auto n = by_name_.find({old.spec->uid, old.name}); n != by_name_.end()) {
+    n->second.erase(id);
+    if (n->second.empty()) by_name_.erase(n);
   }
   signalled_.erase(id);
   if (old.state == JobState::kCompleting) CountCompleting(old, -1), completing_.erase(id);

@@ -221,6 +221,18 @@ class Engine {
   static std::optional<TimePoint> SignalTime(const Job& job);
   // A kSignal effect to every node of the job, or with `batch_only` to its batch host.
   void SignalOnNodes(const Job& job, int signal, bool batch_only);
+  // Dependencies (dependencies.cc). IndexDependencies runs on every installed version.
+  bool KillInvalidDependency(const Job& job) const;
+  Status CheckDependencyTargets(const Dependency& dep) const;
+  void IndexDependencies(const Job* old, const Job& job);
+  void MarkWaitersOf(const Job& job);
+  void MarkWaitersOfForgotten(JobId id);
+  // Sets the item's status from the jobs it names; registers a timer for after:ID+delay.
+  DependencyStatus EvaluateItem(const Job& job, const DependencyItem& item, TimePoint now);
+  // Re-evaluates the marked waiters (and due timers): reasons, never-satisfied, kills.
+  void EvaluateDependencies(TimePoint now);
+  // After replay: the statuses are rebuilt from the specs and the jobs they name.
+  void RecoverDependencies(TimePoint now);
   // scheduling.cc: the pending queue as the passes see it; the two passes; multifactor's
   // periodic recalculation (PriorityCalcPeriod).
   std::vector<sched::PassJob> SchedulingQueue(TimePoint now);
@@ -258,6 +270,13 @@ class Engine {
   std::set<uint32_t> dirty_chunks_;
   bool chunks_list_dirty_ = true;
   std::shared_ptr<const std::vector<std::shared_ptr<const JobChunk>>> published_chunk_list_;
+
+  // Dependencies: job -> pending jobs whose --dependency names it; (uid, name) -> the jobs
+  // not finished (singleton); waiters to re-evaluate; after:ID+delay times.
+  std::unordered_map<JobId, std::set<JobId>> dependents_;
+  std::map<std::pair<uint32_t, std::string>, std::set<JobId>> by_name_;
+  std::set<JobId> dep_dirty_;
+  std::set<std::pair<TimePoint, JobId>> dep_timers_;
 
   JobId next_job_id_ = 1;
   uint64_t next_submit_seq_ = 1;

@@ -70,6 +70,14 @@ Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now) {
   job->submit_time = now;
   job->eligible_time = spec.begin_time ? std::max(*spec.begin_time, now) : now;
   job->state = JobState::kPending;
+  if (!spec.dependency.empty()) {
+    // Every job named must be known ("Job dependency problem" otherwise, as in Slurm).
+    ASSIGN_OR_RETURN(job->dependency, ParseDependency(spec.dependency));
+    RETURN_IF_ERROR(CheckDependencyTargets(job->dependency));
+    if (!spec.hold) job->reason = PendingReason::kDependency;
+  }
+  spec.environment.Intern();
+  spec.script.Intern();
   job->spec = std::make_shared<const JobSpec>(std::move(spec));
 
   // Refuse what no node could ever run, as Slurm does ("Requested node configuration is

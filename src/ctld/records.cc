@@ -124,6 +124,7 @@ std::string EncodeSpecMore(const JobSpec& s) {
   w.Str(s.command);
   w.Str(s.alloc_node);
   w.U(s.alloc_sid);
+  w.U(s.kill_on_invalid_dep ? (*s.kill_on_invalid_dep ? 2 : 1) : 0);
   return w.Take();
 }
 
@@ -133,6 +134,10 @@ Status DecodeSpecMore(std::string_view block, JobSpec& s) {
   if (!r.done()) s.command = r.Str();
   if (!r.done()) s.alloc_node = r.Str();
   if (!r.done()) s.alloc_sid = static_cast<uint32_t>(r.U());
+  if (!r.done()) {
+    uint64_t kill = r.U();
+    if (kill != 0) s.kill_on_invalid_dep = kill == 2;
+  }
   return r.Check("job spec");
 }
 
@@ -232,7 +237,11 @@ Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobS
     RETURN_IF_ERROR(DecodeSpecMore(block, *spec));
   }
   RETURN_IF_ERROR(r.Check("job record"));
-  if (spec) j->spec = std::make_shared<const JobSpec>(std::move(*spec));
+  if (spec) {
+    spec->environment.Intern();
+    spec->script.Intern();
+    j->spec = std::make_shared<const JobSpec>(std::move(*spec));
+  }
   if (!j->spec && !with_spec)
     return Error(ErrorCode::kIo, "job record without a spec", "job " + std::to_string(j->id));
   return j;

@@ -90,6 +90,9 @@ void Engine::FinishRecovery(TimePoint now) {
     node->last_heartbeat = now;  // SlurmdTimeout counts from the restart
     AmendNode(i, std::move(node));
   }
+  dep_dirty_.clear();
+  dep_timers_.clear();
+  RecoverDependencies(now);
   sched_dirty_ = true;
 }
 

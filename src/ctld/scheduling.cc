@@ -24,6 +24,7 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 void Engine::Schedule(TimePoint now) {
+  EvaluateDependencies(now);
   RecalculatePriorities(now);
   const bool backfill_due = backfill_ && !pending_.empty() &&
                             now - last_backfill_ >= std::chrono::seconds(sched_params_.bf_interval_s);

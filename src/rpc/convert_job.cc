@@ -45,6 +45,45 @@ std::string DependencyText(const v1::DependencySpec& d) {
   return out;
 }
 
+v1::DependencyType ToProto(DependencyKind kind) {
+  switch (kind) {
+    case DependencyKind::kAfter:
+      return v1::DEPENDENCY_TYPE_AFTER;
+    case DependencyKind::kAfterAny:
+      return v1::DEPENDENCY_TYPE_AFTER_ANY;
+    case DependencyKind::kAfterOk:
+      return v1::DEPENDENCY_TYPE_AFTER_OK;
+    case DependencyKind::kAfterNotOk:
+      return v1::DEPENDENCY_TYPE_AFTER_NOT_OK;
+    case DependencyKind::kAfterCorr:
+      return v1::DEPENDENCY_TYPE_AFTER_CORR;
+    case DependencyKind::kAfterBurstBuffer:
+      return v1::DEPENDENCY_TYPE_AFTER_BURST_BUFFER;
+    case DependencyKind::kSingleton:
+      return v1::DEPENDENCY_TYPE_SINGLETON;
+  }
+  return v1::DEPENDENCY_TYPE_UNSPECIFIED;
+}
+
+// What scontrol shows as Dependency=: the items still unfulfilled or failed, each with its
+// status; a fulfilled item is dropped, and a satisfied dependency shows as none at all.
+void FillDependency(const Job& job, v1::DependencySpec* out) {
+  const Dependency& dep = job.dependency;
+  if (dep.empty() || dep.Overall() == DependencyStatus::kFulfilled) return;
+  out->set_any(dep.any);
+  for (const DependencyItem& d : dep.items) {
+    if (d.status == DependencyStatus::kFulfilled) continue;
+    v1::Dependency* item = out->add_items();
+    item->set_type(ToProto(d.kind));
+    item->set_job_id(d.job);
+    if (d.array_task) item->set_array_task_id(*d.array_task);
+    item->set_all_array_tasks(d.all_array_tasks);
+    item->set_delay_s(d.delay_s);
+    item->set_state(d.status == DependencyStatus::kFailed ? v1::DEPENDENCY_STATE_FAILED
+                                                         : v1::DEPENDENCY_STATE_UNFULFILLED);
+  }
+}
+
 // --signal as Slurm writes it: [B:]<num>[@<lead>].
 std::string SignalText(const v1::SignalSpec& s) {
   if (s.signal() == 0) return "";
@@ -244,10 +283,11 @@ Result<JobSpec> JobSpecFromProto(const v1::JobSpec& p, std::string script) {
   }
   s.signal = SignalText(p.signal());
   s.nice = p.nice();
-  s.environment.assign(p.environment().begin(), p.environment().end());
+  s.environment = std::vector<std::string>(p.environment().begin(), p.environment().end());
   s.script = std::move(script);
   s.argv.assign(p.argv().begin(), p.argv().end());
   s.dependency = DependencyText(p.dependency());
+  if (p.has_kill_on_invalid_dependency()) s.kill_on_invalid_dep = p.kill_on_invalid_dependency();
   s.command = p.command();
   s.alloc_node = p.alloc_node();
   s.alloc_sid = p.alloc_sid();
@@ -298,6 +338,8 @@ v1::JobSpec JobSpecToProto(const Job& job) {
   p.set_command(s.command);
   p.set_alloc_node(s.alloc_node);
   p.set_alloc_sid(s.alloc_sid);
+  FillDependency(job, p.mutable_dependency());
+  if (s.kill_on_invalid_dep) p.set_kill_on_invalid_dependency(*s.kill_on_invalid_dep);
   return p;
 }
 
@@ -357,7 +399,7 @@ v1::JobInfo JobInfoFromJob(const Job& job, const JobInfoContext& ctx) {
   }
   info.set_last_sched_eval_time(
       ToEpochSeconds(job.start_time != TimePoint{} ? job.start_time : job.submit_time));
-  info.set_scheduler(v1::SCHEDULER_KIND_MAIN);
+  info.set_scheduler(job.backfilled ? v1::SCHEDULER_KIND_BACKFILL : v1::SCHEDULER_KIND_MAIN);
 
   uint32_t tasks = EffectiveTasks(s, job.min_nodes);
   info.set_num_tasks(tasks);

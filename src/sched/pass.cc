@@ -7,6 +7,14 @@ namespace drover::sched {
 PendingReason JobOwnReason(const Job& job, TimePoint now) {
   if (job.hold == HoldKind::kAdmin) return PendingReason::kJobHeldAdmin;
   if (job.hold == HoldKind::kUser) return PendingReason::kJobHeldUser;
+  switch (job.dependency.Overall()) {
+    case DependencyStatus::kFailed:
+      return PendingReason::kDependencyNeverSatisfied;
+    case DependencyStatus::kUnfulfilled:
+      return PendingReason::kDependency;
+    case DependencyStatus::kFulfilled:
+      break;
+  }
   if (job.spec->begin_time && *job.spec->begin_time > now) return PendingReason::kBeginTime;
   if (job.eligible_time > now) return PendingReason::kBeginTime;
   return PendingReason::kNone;

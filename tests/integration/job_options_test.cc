@@ -167,8 +167,8 @@ TEST(JobOptionsRecords, RecordsWithoutTheSpecBlockStillDecode) {
   ExpectSubmitContext(*std::get<ctld::JobRecord>(*round).job);
 
   // The block: its length byte, -c given (1), "/home/alice/job.sh" (1+18), "login1"
-  // (1+6), 4242 (2).
-  std::string before = now.substr(0, now.size() - 30);
+  // (1+6), 4242 (2), kill-on-invalid-dep unset (1).
+  std::string before = now.substr(0, now.size() - 31);
   auto old = ctld::DecodeRecord(before);
   ASSERT_TRUE(old.has_value()) << old.error().ToString();
   const JobSpec& spec = *std::get<ctld::JobRecord>(*old).job->spec;

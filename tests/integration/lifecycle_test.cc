@@ -407,8 +407,8 @@ TEST(LifecycleRecords, JobRecordsWithoutCompletionFieldsStillDecode) {
   job->state = JobState::kRunning;
   std::string v2 = ctld::EncodeRecord(ctld::JobRecord{true, true, job});
   // An older controller's record ends before the end state (1 byte), the empty node
-  // list (1 byte) and the spec block (its length, then 4 bytes for an empty one).
-  std::string v1 = v2.substr(0, v2.size() - 7);
+  // list (1 byte) and the spec block (its length, then 5 bytes for an empty one).
+  std::string v1 = v2.substr(0, v2.size() - 8);
   auto old = ctld::DecodeRecord(v1);
   ASSERT_TRUE(old.has_value()) << old.error().ToString();
   EXPECT_EQ(std::get<ctld::JobRecord>(*old).job->state, JobState::kRunning);

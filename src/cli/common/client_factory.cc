@@ -39,6 +39,9 @@ class UnreachableClient final : public client::ControllerClient {
   Result<std::vector<v1::JobRecord>> ListJobRecords(const v1::ListJobRecordsRequest&) override {
     return error_;
   }
+  Result<v1::ListPrioritiesResponse> ListPriorities(const v1::ListPrioritiesRequest&) override {
+    return error_;
+  }
 
  private:
   Error error_;

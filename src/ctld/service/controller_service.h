@@ -54,6 +54,10 @@ class ControllerService final : public v1::Controller::Service {
   grpc::Status Ping(grpc::ServerContext* context, const v1::PingRequest* req,
                     v1::PingResponse* resp) override;
 
+  // sprio: pending jobs' priority factors, from the snapshot (controller_service_priority.cc).
+  grpc::Status ListPriorities(grpc::ServerContext* context, const v1::ListPrioritiesRequest* req,
+                              grpc::ServerWriter<v1::ListPrioritiesResponse>* writer) override;
+
   // Not served yet (controller_service_unimplemented.cc).
   grpc::Status TestJob(grpc::ServerContext*, const v1::TestJobRequest*,
                        v1::TestJobResponse*) override;
@@ -77,8 +81,6 @@ class ControllerService final : public v1::Controller::Service {
                            v1::JobActionResponse*) override;
   grpc::Status ResumeJobs(grpc::ServerContext*, const v1::ResumeJobsRequest*,
                           v1::JobActionResponse*) override;
-  grpc::Status ListPriorities(grpc::ServerContext*, const v1::ListPrioritiesRequest*,
-                              grpc::ServerWriter<v1::ListPrioritiesResponse>*) override;
   grpc::Status CreatePartition(grpc::ServerContext*, const v1::CreatePartitionRequest*,
                                v1::CreatePartitionResponse*) override;
   grpc::Status UpdatePartition(grpc::ServerContext*, const v1::UpdatePartitionRequest*,

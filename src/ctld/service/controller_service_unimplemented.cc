@@ -27,8 +27,6 @@ DROVER_NOT_SUPPORTED(ListSteps, ListStepsRequest, grpc::ServerWriter<v1::ListSte
 DROVER_NOT_SUPPORTED(GetBatchScript, GetBatchScriptRequest, v1::GetBatchScriptResponse*)
 DROVER_NOT_SUPPORTED(SuspendJobs, SuspendJobsRequest, v1::JobActionResponse*)
 DROVER_NOT_SUPPORTED(ResumeJobs, ResumeJobsRequest, v1::JobActionResponse*)
-DROVER_NOT_SUPPORTED(ListPriorities, ListPrioritiesRequest,
-                     grpc::ServerWriter<v1::ListPrioritiesResponse>*)
 DROVER_NOT_SUPPORTED(CreatePartition, CreatePartitionRequest, v1::CreatePartitionResponse*)
 DROVER_NOT_SUPPORTED(UpdatePartition, UpdatePartitionRequest, v1::UpdatePartitionResponse*)
 DROVER_NOT_SUPPORTED(DeletePartition, DeletePartitionRequest, v1::DeletePartitionResponse*)

@@ -371,3 +371,93 @@ TEST_F(ServiceTest, UpdateNodesDrainsForRootOnly) {
 
 }  // namespace
 }  // namespace drover::ctld::service
+
+namespace drover::ctld::service {
+namespace {
+
+std::vector<v1::JobPriority> ListPriorities(v1::Controller::Stub& stub,
+                                            const v1::ListPrioritiesRequest& req,
+                                            v1::ListPrioritiesResponse* first) {
+  grpc::ClientContext context;
+  auto reader = stub.ListPriorities(&context, req);
+  std::vector<v1::JobPriority> jobs;
+  v1::ListPrioritiesResponse chunk;
+  bool got_first = false;
+  while (reader->Read(&chunk)) {
+    if (!got_first) *first = chunk;
+    got_first = true;
+    jobs.insert(jobs.end(), chunk.jobs().begin(), chunk.jobs().end());
+  }
+  grpc::Status s = reader->Finish();
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(got_first);
+  return jobs;
+}
+
+TEST_F(ServiceTest, ListPrioritiesExplainsMultifactorFromTheSnapshot) {
+  // No node has registered: every job pends.
+  v1::SubmitBatchJobResponse resp;
+  for (int i = 0; i < 2; ++i) {
+    grpc::ClientContext context;
+    ASSERT_TRUE(root_->SubmitBatchJob(&context, MakeJob("p"), &resp).ok());
+  }
+  v1::ListPrioritiesResponse first;
+  // The default: multifactor with no weight set; the priority is the FIFO number.
+  std::vector<v1::JobPriority> jobs = ListPriorities(*root_, {}, &first);
+  EXPECT_EQ(first.priority_type(), "priority/multifactor");
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_GT(jobs[0].priority(), jobs[1].priority());
+  EXPECT_EQ(jobs[0].weighted().job_size(), 0);
+
+  // priority/basic has no factors to show.
+  Identity root;
+  auto basic = testing::ParseTestConfig(std::string(kConf) + "PriorityType=priority/basic\n");
+  ASSERT_TRUE(basic.has_value()) << basic.error().ToString();
+  ASSERT_TRUE(controller_->Reconfigure(*basic, root).has_value());
+  EXPECT_TRUE(ListPriorities(*root_, {}, &first).empty());
+  EXPECT_EQ(first.priority_type(), "priority/basic");
+
+  auto conf = testing::ParseTestConfig(std::string(kConf) +
+                                       "PriorityType=priority/multifactor\n"
+                                       "PriorityWeightJobSize=1000\n"
+                                       "PriorityWeightPartition=500\n"
+                                       "PriorityWeightTRES=CPU=800\n");
+  ASSERT_TRUE(conf.has_value()) << conf.error().ToString();
+  ASSERT_TRUE(controller_->Reconfigure(*conf, root).has_value());
+
+  jobs = ListPriorities(*root_, {}, &first);
+  EXPECT_EQ(first.priority_type(), "priority/multifactor");
+  EXPECT_EQ(first.weights().job_size(), 1000u);
+  EXPECT_EQ(first.weights().partition(), 500u);
+  EXPECT_EQ(first.weights().age(), 0u);
+  ASSERT_EQ(first.weights().tres_size(), 1);
+  EXPECT_EQ(first.weights().tres(0).tres(), "cpu");
+  EXPECT_EQ(first.weights().tres(0).value(), 800);
+  ASSERT_EQ(jobs.size(), 2u);
+  const v1::JobPriority& j = jobs[0];
+  EXPECT_EQ(j.job_id(), 100u);
+  EXPECT_EQ(j.partition(), "debug");
+  EXPECT_EQ(j.user().uid(), 0u);
+  // One CPU of the cluster's 8: job size 1/8; the only partition: factor 1; TRES 1/8.
+  EXPECT_DOUBLE_EQ(j.normalized().job_size(), 0.125);
+  EXPECT_DOUBLE_EQ(j.weighted().job_size(), 125);
+  EXPECT_DOUBLE_EQ(j.normalized().partition(), 1);
+  EXPECT_DOUBLE_EQ(j.weighted().partition(), 500);
+  ASSERT_EQ(j.weighted().tres_size(), 1);
+  EXPECT_DOUBLE_EQ(j.weighted().tres(0).value(), 100);
+  EXPECT_DOUBLE_EQ(j.normalized().tres(0).value(), 0.125);
+  EXPECT_EQ(j.priority(), 725u);
+
+  // Filters go through the job filter.
+  v1::ListPrioritiesRequest req;
+  req.mutable_filter()->add_jobs()->set_job_id(101);
+  jobs = ListPriorities(*root_, req, &first);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].job_id(), 101u);
+  req.mutable_filter()->add_partitions("nosuch");
+  EXPECT_TRUE(ListPriorities(*root_, req, &first).empty());
+  EXPECT_EQ(first.weights().job_size(), 1000u);  // weights come even with no jobs
+}
+
+}  // namespace
+}  // namespace drover::ctld::service
