@@ -112,6 +112,7 @@ Result<Dependency> ParseDependency(std::string_view text) {
       continue;
     }
     std::vector<std::string> parts = SplitList(item, ':');
+    if (parts.empty()) return DependencyError();  // ":" alone splits into nothing
     DependencyKind kind = DependencyKind::kAfterAny;  // a bare job id
     size_t first = 0;
     if (std::optional<DependencyKind> k = KindFromName(parts[0])) {
@@ -125,6 +126,7 @@ Result<Dependency> ParseDependency(std::string_view text) {
     }
   }
   if (dep.items.empty()) return DependencyError();
+  if (dep.items.size() == 1) dep.any = false;  // one item: "any" and "all" are the same
   return dep;
 }
 

@@ -32,7 +32,7 @@ TEST(DependencyTest, BareIdIsAfterAnyAndQuestionMarkIsAny) {
 TEST(DependencyTest, RefusesMalformedText) {
   for (const char* bad : {"", "afterok", "afterok:", "afterok:x", "afterok:0", "bogus:1",
                           "afterok:1+5", "afterok:1,afterok:2?afterok:3", "after:1+x",
-                          "afterok:1_y", ",", "?"}) {
+                          "afterok:1_y", ",", "?", ":", "::", "1,:"}) {
     auto d = ParseDependency(bad);
     ASSERT_FALSE(d.has_value()) << bad;
     EXPECT_EQ(d.error().code(), ErrorCode::kDependency) << bad;
