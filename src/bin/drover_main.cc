@@ -9,12 +9,14 @@
 #include "cli/common/invocation.h"
 #include "cli/drover/drover.h"
 #include "cli/sacct/sacct.h"
+#include "cli/salloc/salloc.h"
 #include "cli/sbatch/sbatch.h"
 #include "cli/scancel/scancel.h"
 #include "cli/scontrol/scontrol.h"
 #include "cli/sinfo/sinfo.h"
 #include "cli/sprio/sprio.h"
 #include "cli/squeue/squeue.h"
+#include "cli/srun/srun.h"
 
 namespace {
 
@@ -81,6 +83,24 @@ int RunSprio(const Invocation& invocation) {
   return drover::cli::sprio::Run(invocation, **client);
 }
 
+int RunSalloc(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::salloc::Run(invocation, *unreachable);
+  }
+  return drover::cli::salloc::Run(invocation, **client);
+}
+
+int RunSrun(const Invocation& invocation) {
+  auto client = drover::cli::MakeControllerClient(invocation.env);
+  if (!client) {
+    auto unreachable = drover::cli::UnreachableControllerClient(client.error());
+    return drover::cli::srun::Run(invocation, *unreachable);
+  }
+  return drover::cli::srun::Run(invocation, **client);
+}
+
 // scontrol makes its client only for the subcommands that need the controller.
 int RunScontrol(const Invocation& invocation) {
   return drover::cli::scontrol::Run(invocation, drover::cli::MakeControllerClient);
@@ -95,6 +115,8 @@ constexpr Command kCommands[] = {
     {"scancel", RunScancel},
     {"sacct", RunSacct},
     {"sprio", RunSprio},
+    {"salloc", RunSalloc},
+    {"srun", RunSrun},
 };
 
 const Command* Find(std::string_view name) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/result.h"
@@ -19,6 +20,34 @@
 namespace drover::client {
 
 namespace v1 = ::drover::v1;
+
+// The open AllocateJob call: the job's events, read one at a time from the caller's poll
+// loop (salloc and srun watch it beside their signals and their command). Keeping it open
+// keeps the allocation: the controller ends the job when the call breaks, so the owner
+// destroys it only when done with the job. Destroying it cancels the call.
+//
+// Thread-safety: one owner thread.
+class JobEventStream {
+ public:
+  virtual ~JobEventStream() = default;
+
+  // A descriptor to poll for events() (POLLIN, and POLLOUT while a write is pending).
+  virtual int fd() const = 0;
+  virtual short events() const = 0;
+  // Reads what has arrived without blocking; received events queue for TakeEvent().
+  // Errors: transport failures (kUnavailable when the controller went away).
+  virtual Status OnReady(short revents) = 0;
+  // The next received event, in order; nullopt when none is queued.
+  virtual std::optional<v1::JobEvent> TakeEvent() = 0;
+  // The call has ended (after `ended`, or the controller closed it) and every event has
+  // been taken; status() then says how.
+  virtual bool done() const = 0;
+  // Ok, or the call's Error (the controller refusing the job: kInvalidPartitionName...).
+  // REQUIRES: done().
+  virtual Status status() = 0;
+  // Withdraws the request (a pending job is cancelled) or gives up the allocation.
+  virtual void Cancel() = 0;
+};
 
 class ControllerClient {
  public:
@@ -54,6 +83,33 @@ class ControllerClient {
   virtual Result<v1::ListPrioritiesResponse> ListPriorities(
       const v1::ListPrioritiesRequest& request) {
     return Error(ErrorCode::kNotSupported, "ListPriorities");
+  }
+
+  // Allocations and steps (salloc, srun). The defaults answer kNotSupported, as above.
+
+  // Opens AllocateJob; the events come through the returned stream. Errors: the call could
+  // not be started (kUnavailable); refusals of the job come as the stream's status().
+  virtual Result<std::unique_ptr<JobEventStream>> AllocateJob(
+      const v1::AllocateJobRequest& request) {
+    return Error(ErrorCode::kNotSupported, "AllocateJob");
+  }
+  virtual Result<v1::JobAllocation> GetJobAllocation(const v1::GetJobAllocationRequest& request) {
+    return Error(ErrorCode::kNotSupported, "GetJobAllocation");
+  }
+  virtual Result<v1::CompleteJobAllocationResponse> CompleteJobAllocation(
+      const v1::CompleteJobAllocationRequest& request) {
+    return Error(ErrorCode::kNotSupported, "CompleteJobAllocation");
+  }
+  // Errors: kNodesBusy when the step must wait for resources of the allocation.
+  virtual Result<v1::CreateStepResponse> CreateStep(const v1::CreateStepRequest& request) {
+    return Error(ErrorCode::kNotSupported, "CreateStep");
+  }
+  virtual Result<v1::CompleteStepResponse> CompleteStep(const v1::CompleteStepRequest& request) {
+    return Error(ErrorCode::kNotSupported, "CompleteStep");
+  }
+  // squeue -s, scontrol show step: the stream's chunks gathered into one list.
+  virtual Result<std::vector<v1::StepInfo>> ListSteps(const v1::ListStepsRequest& request) {
+    return Error(ErrorCode::kNotSupported, "ListSteps");
   }
 };
 

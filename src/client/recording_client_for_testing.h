@@ -5,12 +5,67 @@
 // Thread-safety: none; one test thread.
 #pragma once
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <deque>
 #include <optional>
 #include <vector>
 
 #include "client/controller_client.h"
 
 namespace drover::client {
+
+// A JobEventStream that delivers scripted events. Its fd (a pipe) is readable once, when
+// the first OnReady hands over every event; with `ends` the call then ends with `final`.
+// Without it the stream stays open and quiet, as a granted allocation's does.
+class FakeJobEventStream final : public JobEventStream {
+ public:
+  FakeJobEventStream(std::vector<v1::JobEvent> events, bool ends, Status final)
+      : pending_(events.begin(), events.end()), ends_(ends), final_(std::move(final)) {
+    if (pipe2(pipe_, O_NONBLOCK | O_CLOEXEC) != 0) pipe_[0] = pipe_[1] = -1;
+    if (!pending_.empty() || ends_) (void)!write(pipe_[1], "x", 1);
+  }
+  ~FakeJobEventStream() override {
+    close(pipe_[0]);
+    close(pipe_[1]);
+  }
+  int fd() const override { return pipe_[0]; }
+  short events() const override { return POLLIN; }
+  Status OnReady(short) override {
+    char buf[16];
+    while (read(pipe_[0], buf, sizeof(buf)) > 0) {
+    }
+    while (!pending_.empty()) {
+      ready_.push_back(std::move(pending_.front()));
+      pending_.pop_front();
+    }
+    if (ends_) ended_ = true;
+    return Ok();
+  }
+  std::optional<v1::JobEvent> TakeEvent() override {
+    if (ready_.empty()) return std::nullopt;
+    v1::JobEvent e = std::move(ready_.front());
+    ready_.pop_front();
+    return e;
+  }
+  bool done() const override { return ended_ && ready_.empty(); }
+  Status status() override { return final_; }
+  void Cancel() override {
+    cancelled = true;
+    ended_ = true;
+  }
+
+  bool cancelled = false;
+
+ private:
+  std::deque<v1::JobEvent> pending_, ready_;
+  bool ends_;
+  bool ended_ = false;
+  Status final_;
+  int pipe_[2] = {-1, -1};
+};
 
 class RecordingControllerClient final : public ControllerClient {
  public:
@@ -32,6 +87,52 @@ class RecordingControllerClient final : public ControllerClient {
   std::vector<v1::ListJobRecordsRequest> job_record_queries;
   std::vector<v1::ListPrioritiesRequest> priority_queries;
   int reconfigures = 0;
+
+  // Allocations and steps. AllocateJob answers with a FakeJobEventStream of
+  // `allocate_events` (ending with `allocate_status` when `allocate_stream_ends`);
+  // CreateStep pops `step_replies` front first (the last one repeats).
+  std::vector<v1::JobEvent> allocate_events;
+  bool allocate_stream_ends = false;
+  Status allocate_status = Ok();
+  FakeJobEventStream* last_event_stream = nullptr;  // owned by the caller
+  Result<v1::JobAllocation> job_allocation = v1::JobAllocation();
+  std::deque<Result<v1::CreateStepResponse>> step_replies;
+  std::vector<v1::AllocateJobRequest> allocations;
+  std::vector<v1::GetJobAllocationRequest> allocation_queries;
+  std::vector<v1::CompleteJobAllocationRequest> completed_allocations;
+  std::vector<v1::CreateStepRequest> step_creations;
+  std::vector<v1::CompleteStepRequest> completed_steps;
+
+  Result<std::unique_ptr<JobEventStream>> AllocateJob(const v1::AllocateJobRequest& r) override {
+    allocations.push_back(r);
+    if (error) return *error;
+    auto stream = std::make_unique<FakeJobEventStream>(allocate_events, allocate_stream_ends,
+                                                       allocate_status);
+    last_event_stream = stream.get();
+    return std::unique_ptr<JobEventStream>(std::move(stream));
+  }
+  Result<v1::JobAllocation> GetJobAllocation(const v1::GetJobAllocationRequest& r) override {
+    allocation_queries.push_back(r);
+    if (error) return *error;
+    return job_allocation;
+  }
+  Result<v1::CompleteJobAllocationResponse> CompleteJobAllocation(
+      const v1::CompleteJobAllocationRequest& r) override {
+    completed_allocations.push_back(r);
+    return Reply(v1::CompleteJobAllocationResponse());
+  }
+  Result<v1::CreateStepResponse> CreateStep(const v1::CreateStepRequest& r) override {
+    step_creations.push_back(r);
+    if (error) return *error;
+    if (step_replies.empty()) return Error(ErrorCode::kNotSupported, "CreateStep");
+    Result<v1::CreateStepResponse> reply = step_replies.front();
+    if (step_replies.size() > 1) step_replies.pop_front();
+    return reply;
+  }
+  Result<v1::CompleteStepResponse> CompleteStep(const v1::CompleteStepRequest& r) override {
+    completed_steps.push_back(r);
+    return Reply(v1::CompleteStepResponse());
+  }
 
   Result<v1::SubmitBatchJobResponse> SubmitBatchJob(const v1::SubmitBatchJobRequest&) override {
     return Reply(v1::SubmitBatchJobResponse());

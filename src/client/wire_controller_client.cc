@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "client/wire_streams.h"
 #include "rpc/auth_metadata.h"
 #include "rpc/error_proto.h"
 #include "wire/channel.h"
@@ -92,6 +93,34 @@ class WireControllerClient final : public ControllerClient {
           all.set_priority_type(chunk.priority_type());
         }));
     return all;
+  }
+  Result<std::unique_ptr<JobEventStream>> AllocateJob(
+      const v1::AllocateJobRequest& request) override {
+    ASSIGN_OR_RETURN(std::string credential, munge_.Encode());
+    return OpenJobEventStream(channel_->target(), std::string(kService) + "AllocateJob",
+                              std::move(credential), request.SerializeAsString(),
+                              std::chrono::steady_clock::now() + timeout_);
+  }
+  Result<v1::JobAllocation> GetJobAllocation(const v1::GetJobAllocationRequest& request) override {
+    return Unary<v1::JobAllocation>("GetJobAllocation", request);
+  }
+  Result<v1::CompleteJobAllocationResponse> CompleteJobAllocation(
+      const v1::CompleteJobAllocationRequest& request) override {
+    return Unary<v1::CompleteJobAllocationResponse>("CompleteJobAllocation", request);
+  }
+  Result<std::vector<v1::StepInfo>> ListSteps(const v1::ListStepsRequest& request) override {
+    std::vector<v1::StepInfo> all;
+    RETURN_IF_ERROR(Stream<v1::ListStepsResponse>(
+        "ListSteps", request, [&](v1::ListStepsResponse& chunk) {
+          for (v1::StepInfo& step : *chunk.mutable_steps()) all.push_back(std::move(step));
+        }));
+    return all;
+  }
+  Result<v1::CreateStepResponse> CreateStep(const v1::CreateStepRequest& request) override {
+    return Unary<v1::CreateStepResponse>("CreateStep", request);
+  }
+  Result<v1::CompleteStepResponse> CompleteStep(const v1::CompleteStepRequest& request) override {
+    return Unary<v1::CompleteStepResponse>("CompleteStep", request);
   }
 
  private:

@@ -9,7 +9,8 @@
 //
 // Every call carries a fresh MUNGE credential in the `x-drover-munge` metadata and a
 // deadline of `timeout` (slurm.conf's MessageTimeout). Streaming lists are read to the
-// end and gathered. A failed call comes back as the Error the controller returned
+// end and gathered. AllocateJob is the exception: it stays open for the job's life, on
+// its own connection to the same controller (wire_streams.h), with no deadline. A failed call comes back as the Error the controller returned
 // (rpc::ErrorFromCallStatus); transport failures are worded as Slurm's commands word them:
 // kUnavailable "Unable to contact slurm controller (connect failure)", kTimeout "Socket
 // timed out on send/recv operation".

@@ -18,6 +18,7 @@
 #include "core/job.h"
 #include "core/node.h"
 #include "core/partition.h"
+#include "ctld/steps.h"
 
 namespace drover::ctld {
 
@@ -33,6 +34,8 @@ struct ClusterSnapshot {
   size_t job_count = 0;
   std::vector<std::shared_ptr<const Node>> nodes;  // in slurm.conf order
   std::shared_ptr<const std::vector<Partition>> partitions;
+  // Running steps, by job and step id.
+  std::shared_ptr<const std::vector<std::shared_ptr<const Step>>> steps;
 
   std::shared_ptr<const Job> FindJob(JobId id) const;
   std::shared_ptr<const Node> FindNode(std::string_view name) const;

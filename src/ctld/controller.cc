@@ -127,7 +127,11 @@ void Controller::RunBatch(std::deque<Command>& batch) {
   }
   std::vector<std::shared_ptr<const Job>> committed = engine_->TakeCommittedJobs();
   if (durable) {
-    snapshot_.store(engine_->Publish(last_seq_, now));
+    {
+      std::lock_guard lock(publish_mu_);
+      snapshot_.store(engine_->Publish(last_seq_, now));
+    }
+    publish_cv_.notify_all();
     if (options_.job_sink && !committed.empty()) {
       options_.job_sink->JobsChanged(std::move(committed));
     }
@@ -141,6 +145,9 @@ void Controller::RunBatch(std::deque<Command>& batch) {
           break;
         case Effect::Kind::kTerminate:
           options_.transport->TerminateJob(e.node, e.job, e.end_state);
+          break;
+        case Effect::Kind::kSignalStep:
+          options_.transport->SignalStep(e.node, e.job, e.step, e.signal);
           break;
       }
     }
@@ -267,8 +274,38 @@ Status Controller::LaunchFailed(const std::string& node, JobId id) {
 
 Status Controller::StepComplete(const std::string& node, JobId id, uint32_t step, int wait_status) {
   constexpr uint32_t kBatchStep = 0xfffffffb;  // Slurm's SLURM_BATCH_SCRIPT
-  if (step != kBatchStep) return Ok();
-  return JobComplete(node, id, wait_status);
+  if (step == kBatchStep) return JobComplete(node, id, wait_status);
+  return Call<void>([=](Engine& e, TimePoint) { return e.CompleteStep(id, step, node, nullptr); });
+}
+
+Result<JobId> Controller::SubmitAllocation(JobSpec spec, const Identity& who) {
+  auto shared = std::make_shared<JobSpec>(std::move(spec));
+  return Call<JobId>([shared, who](Engine& e, TimePoint now) {
+    return e.Submit(std::move(*shared), who, now, /*interactive=*/true);
+  });
+}
+
+Status Controller::CompleteAllocation(JobId id, ExitCode code, const Identity& who) {
+  return Call<void>(
+      [=](Engine& e, TimePoint now) { return e.CompleteAllocation(id, code, who, now); });
+}
+
+Result<std::shared_ptr<const Step>> Controller::CreateStep(JobId id, StepRequest request,
+                                                           const Identity& who) {
+  auto shared = std::make_shared<StepRequest>(std::move(request));
+  return Call<std::shared_ptr<const Step>>(
+      [id, shared, who](Engine& e, TimePoint now) { return e.CreateStep(id, *shared, who, now); });
+}
+
+Status Controller::CompleteStep(JobId id, uint32_t step, const Identity& who) {
+  return Call<void>([=](Engine& e, TimePoint) { return e.CompleteStep(id, step, "", &who); });
+}
+
+std::shared_ptr<const ClusterSnapshot> Controller::WaitForSnapshot(
+    const std::shared_ptr<const ClusterSnapshot>& seen, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(publish_mu_);
+  publish_cv_.wait_for(lock, timeout, [&] { return snapshot_.load() != seen; });
+  return snapshot_.load();
 }
 
 Status Controller::Tick() {

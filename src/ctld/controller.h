@@ -83,8 +83,20 @@ class Controller {
   // The job's launch never reached its batch host (`node`): requeued when it may be,
   // else FAILED, without waiting for that node to confirm anything.
   Status LaunchFailed(const std::string& node, JobId id);
-  // Ends of other steps are accepted and ignored until steps are modelled.
+  // A step's supervisor on `node` reports its end (the batch step: the job's end).
   Status StepComplete(const std::string& node, JobId id, uint32_t step, int wait_status);
+
+  // Allocations and steps (salloc, srun). SubmitAllocation queues a job with no script;
+  // its client ends it with CompleteAllocation. CreateStep places a step in a running
+  // job (kNodesBusy: retry later); CompleteStep is srun's report that it is over.
+  Result<JobId> SubmitAllocation(JobSpec spec, const Identity& who);
+  Status CompleteAllocation(JobId id, ExitCode code, const Identity& who);
+  Result<std::shared_ptr<const Step>> CreateStep(JobId id, StepRequest request,
+                                                 const Identity& who);
+  Status CompleteStep(JobId id, uint32_t step, const Identity& who);
+  // Waits until a snapshot other than `seen` is published, or `timeout`; the latest.
+  std::shared_ptr<const ClusterSnapshot> WaitForSnapshot(
+      const std::shared_ptr<const ClusterSnapshot>& seen, std::chrono::milliseconds timeout);
 
   // Runs timers and a pass now (tests call it after advancing a fake clock).
   Status Tick();
@@ -125,6 +137,9 @@ class Controller {
   bool stop_ = false;          // guarded by mu_
 
   std::atomic<std::shared_ptr<const ClusterSnapshot>> snapshot_;
+  // Notified after every publication (WaitForSnapshot).
+  std::mutex publish_mu_;
+  std::condition_variable publish_cv_;
   std::thread thread_;
 };
 

@@ -122,7 +122,14 @@ void Engine::Resolve(JobEntry& e) const {
 }
 
 void Engine::BookOnNodes(const Job& job, bool book) {
+  // A COMPLETING job holds only the nodes that have not confirmed yet: each node goes
+  // back to the partition as soon as it is clean, as in Slurm.
+  const bool completing = job.state == JobState::kCompleting;
   for (const auto& a : job.alloc.nodes) {
+    if (completing && std::find(job.completing_nodes.begin(), job.completing_nodes.end(),
+                                a.node) == job.completing_nodes.end()) {
+      continue;
+    }
     int32_t idx = NodeIndex(a.node);
     if (idx < 0) continue;
     NodeAllocation na = a;
@@ -162,6 +169,8 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
     chunks_list_dirty_ = true;
   }
   JobEntry& e = it->second;
+  // Steps run only while their job does.
+  if (job->state != JobState::kRunning) DropStepsOf(id);
   IndexDependencies(e.job.get(), *job);
   bool resolve = !e.job || e.job->partition != job->partition;
   e.job = job;
@@ -285,6 +294,7 @@ void Engine::Forget(JobId id) {
     sched_dirty_ = true;
   }
   MarkWaitersOfForgotten(id);
+  if (steps_.erase(id) != 0) steps_dirty_ = true;
   if (auto n = by_name_.find({old.spec->uid, old.name}); n != by_name_.end()) {
     n->second.erase(id);
     if (n->second.empty()) by_name_.erase(n);
@@ -332,6 +342,7 @@ std::shared_ptr<const ClusterSnapshot> Engine::Publish(uint64_t log_seq, TimePoi
   snap->job_count = jobs_.size();
   snap->nodes = nodes_;
   snap->partitions = published_partitions_;
+  snap->steps = PublishedSteps();
   return snap;
 }
 

@@ -39,6 +39,7 @@
 #include "sched/pass.h"
 #include "sched/policies.h"
 #include "sched/scheduler_params.h"
+#include "ctld/steps.h"
 
 namespace drover::ctld {
 
@@ -76,13 +77,14 @@ struct JobEnd {
 };
 
 struct Effect {
-  enum class Kind : uint8_t { kLaunch, kSignal, kTerminate } kind;
+  enum class Kind : uint8_t { kLaunch, kSignal, kTerminate, kSignalStep } kind;
   std::string node;
   JobId job = 0;
   int signal = 0;
   std::shared_ptr<const Job> record;          // for kLaunch
   JobState end_state = JobState::kCancelled;  // for kTerminate: why the job ends
   bool batch_only = false;                    // for kSignal: the batch shell alone
+  uint32_t step = 0;                          // for kSignalStep
 };
 
 struct EngineOptions {
@@ -101,7 +103,21 @@ class Engine {
   Status Configure(std::shared_ptr<const config::SlurmConfig> config);
 
   // Jobs (job_submit.cc, job_control.cc).
-  Result<JobId> Submit(JobSpec spec, const Identity& who, TimePoint now);
+  // `interactive`: an allocation for salloc/srun (AllocateJob): no batch script; nothing
+  // is launched when it starts, and it ends when its client says (CompleteAllocation).
+  Result<JobId> Submit(JobSpec spec, const Identity& who, TimePoint now, bool interactive = false);
+  // salloc's command (or srun's tasks) ended: COMPLETED on 0, else FAILED; a pending
+  // allocation is cancelled.
+  Status CompleteAllocation(JobId id, ExitCode code, const Identity& who, TimePoint now);
+  static bool IsInteractive(const Job& job) { return job.spec->script.empty(); }
+
+  // Steps (steps.cc): srun inside an allocation. CompleteStep with `who` is srun's report
+  // (the whole step); without, a node daemon's for `node`.
+  Result<std::shared_ptr<const Step>> CreateStep(JobId id, const StepRequest& request,
+                                                 const Identity& who, TimePoint now);
+  Status CompleteStep(JobId id, uint32_t step, const std::string& node, const Identity* who);
+  // scancel 42.1 (SIGKILL unless --signal): the step's tasks on each of its nodes.
+  Status SignalStep(JobId id, uint32_t step, int signal, const Identity& who);
   Status Cancel(JobId id, const Identity& who, TimePoint now);
   // `batch_only` (scancel -b): the batch shell on the batch host, not its children.
   Status Signal(JobId id, int signal, const Identity& who, bool batch_only = false);
@@ -204,6 +220,10 @@ class Engine {
   // a request lost on the way (the node daemon was busy or restarting) must not leave
   // the job waiting for a node that keeps heartbeating.
   void ResendTerminates(TimePoint now);
+  // Steps (steps.cc): CPUs booked by running steps on a node; a job's end ends them.
+  uint32_t StepCpusOn(JobId job, const std::string& node) const;
+  void DropStepsOf(JobId id);
+  std::shared_ptr<const std::vector<std::shared_ptr<const Step>>> PublishedSteps();
   // Removes a job from memory (purge and its replay).
   void Forget(JobId id);
   void SetNodeDown(uint32_t index, DownCause cause, std::string reason, uint32_t uid,
@@ -277,6 +297,15 @@ class Engine {
   std::map<std::pair<uint32_t, std::string>, std::set<JobId>> by_name_;
   std::set<JobId> dep_dirty_;
   std::set<std::pair<TimePoint, JobId>> dep_timers_;
+
+  // Steps of jobs: the next step id (logged, so ids never repeat) and the running steps.
+  struct JobSteps {
+    uint32_t next_id = 0;
+    std::map<uint32_t, std::shared_ptr<const Step>> running;
+  };
+  std::unordered_map<JobId, JobSteps> steps_;
+  bool steps_dirty_ = true;
+  std::shared_ptr<const std::vector<std::shared_ptr<const Step>>> published_steps_;
 
   JobId next_job_id_ = 1;
   uint64_t next_submit_seq_ = 1;

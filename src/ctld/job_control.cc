@@ -84,6 +84,24 @@ Status Engine::Cancel(JobId id, const Identity& who, TimePoint now) {
   return Ok();
 }
 
+Status Engine::CompleteAllocation(JobId id, ExitCode code, const Identity& who, TimePoint now) {
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  RETURN_IF_ERROR(CheckOwner(*job, who));
+  // Already over (time limit, scancel): the client learns it from the job's end.
+  if (IsFinished(job->state) || job->state == JobState::kCompleting) return Ok();
+  if (IsPending(job->state)) {
+    EndJob(*job, JobState::kCancelled, job->reason, code, now);
+    return Ok();
+  }
+  JobState state = code.Succeeded() ? JobState::kCompleted : JobState::kFailed;
+  PendingReason reason = code.Succeeded() ? PendingReason::kNone
+                         : code.signal    ? PendingReason::kRaisedSignal
+                                          : PendingReason::kNonZeroExitCode;
+  EndJob(*job, state, reason, code, now);
+  return Ok();
+}
+
 Status Engine::Signal(JobId id, int signal, const Identity& who, bool batch_only) {
   const Job* job = FindJob(id);
   if (!job) return Error(ErrorCode::kInvalidJobId);

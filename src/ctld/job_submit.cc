@@ -22,12 +22,17 @@ bool Engine::BeyondPartitionSize(const Job& job, const Partition& p) const {
   return job.spec->cpus_per_task > biggest;
 }
 
-Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now) {
+Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now,
+                             bool interactive) {
   const bool privileged = IsPrivileged(who);
   if (spec.uid != who.uid && !privileged) {
     return Error(ErrorCode::kAccessDenied, "submitting as another user requires privilege");
   }
-  if (spec.script.empty()) return Error(ErrorCode::kJobScriptMissing);
+  if (interactive) {
+    spec.script = SharedString();  // what marks an allocation (IsInteractive)
+  } else if (spec.script.empty()) {
+    return Error(ErrorCode::kJobScriptMissing);
+  }
   if (spec.nice < 0 && !privileged) {
     return Error(ErrorCode::kAccessDenied, "Only privileged users can specify a negative nice");
   }
@@ -61,7 +66,9 @@ Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now) {
       first.max_time < job->time_limit) {
     return Error(ErrorCode::kInvalidTimeLimit);
   }
-  job->name = spec.name.empty() ? std::string("sbatch") : spec.name;
+  job->name = !spec.name.empty() ? spec.name
+              : interactive     ? std::string("interactive")
+                                : std::string("sbatch");
   job->min_nodes = std::max<uint32_t>(spec.min_nodes, 1);
   job->max_nodes = spec.max_nodes;
   job->nice = spec.nice;
@@ -115,7 +122,9 @@ Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now) {
   ASSIGN_OR_RETURN(job->id, AllocateJobId());
   job->priority = ComputePriority(*job);
   JobId id = job->id;
-  log_.Info("_slurm_rpc_submit_batch_job: JobId={} InitPrio={} usec=0", id, job->priority);
+  log_.Info("{}: JobId={} InitPrio={} usec=0",
+            interactive ? "_slurm_rpc_allocate_resources" : "_slurm_rpc_submit_batch_job", id,
+            job->priority);
   Commit(std::move(job), /*submitted=*/true);
   return id;
 }

@@ -85,6 +85,8 @@ Status Engine::RegisterNode(const NodeRegistration& reg, TimePoint now) {
       continue;
     }
     if (!HoldsAllocation(job.state) || job.alloc.nodes.empty()) continue;
+    // An allocation's nodes run only its steps, if any: its client holds it.
+    if (IsInteractive(job)) continue;
     bool here = std::any_of(job.alloc.nodes.begin(), job.alloc.nodes.end(),
                             [&](const NodeAllocation& a) { return a.node == reg.name; });
     if (!here || std::binary_search(reported.begin(), reported.end(), id)) continue;

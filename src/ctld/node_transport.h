@@ -26,6 +26,8 @@ class NodeTransport {
   // script was still running). `end_state` is why: the state the job ends in (TIMEOUT
   // makes the node print the time-limit banner; PENDING is a requeue).
   virtual void TerminateJob(const std::string& node, JobId job, JobState end_state) = 0;
+  // Sends `signal` to the tasks of one step (scancel 42.1) on `node`.
+  virtual void SignalStep(const std::string& node, JobId job, uint32_t step, int signal) = 0;
 };
 
 }  // namespace drover::ctld

@@ -278,6 +278,10 @@ std::string EncodeRecord(const Record& record) {
   } else if (const auto* p = std::get_if<PurgeRecord>(&record)) {
     w.U(static_cast<uint8_t>(RecordType::kPurge));
     w.U(p->id);
+  } else if (const auto* c = std::get_if<StepCounterRecord>(&record)) {
+    w.U(static_cast<uint8_t>(RecordType::kStepCounter));
+    w.U(c->job);
+    w.U(c->next_step_id);
   } else {
     w.U(static_cast<uint8_t>(RecordType::kNode));
     EncodeNode(std::get<NodeRecord>(record), w);
@@ -305,6 +309,13 @@ Result<Record> DecodeRecord(std::string_view payload) {
     NodeRecord n = DecodeNode(r);
     RETURN_IF_ERROR(r.Check("node record"));
     return Record(std::move(n));
+  }
+  if (type == RecordType::kStepCounter) {
+    StepCounterRecord c;
+    c.job = static_cast<JobId>(r.U());
+    c.next_step_id = static_cast<uint32_t>(r.U());
+    RETURN_IF_ERROR(r.Check("step counter record"));
+    return Record(c);
   }
   return Error(ErrorCode::kIo, "unknown log record type " + std::to_string(static_cast<int>(type)));
 }

@@ -18,7 +18,9 @@
 // length-prefixed block of the spec fields added later (submit host and session, the
 // script's path, whether -c was given); records and "DRVS2" snapshots written before it
 // have none, and a shorter block leaves the fields it lacks at their defaults. A purge
-// record (MinJobAge) names a job to forget.
+// record (MinJobAge) names a job to forget. A step counter record (job, next step id)
+// follows each step's creation; snapshots end with the jobs' step counters (older ones
+// end after the nodes).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -35,7 +37,7 @@
 
 namespace drover::ctld {
 
-enum class RecordType : uint8_t { kJob = 1, kNode = 2, kPurge = 3 };
+enum class RecordType : uint8_t { kJob = 1, kNode = 2, kPurge = 3, kStepCounter = 4 };
 
 // Whether encoded jobs carry the completion fields (see Compatibility above).
 enum class JobFormat : uint8_t {
@@ -69,7 +71,13 @@ struct PurgeRecord {
   JobId id = 0;
 };
 
-using Record = std::variant<JobRecord, NodeRecord, PurgeRecord>;
+// A step was created: the job's next step id, so ids never repeat after a restart.
+struct StepCounterRecord {
+  JobId job = 0;
+  uint32_t next_step_id = 0;
+};
+
+using Record = std::variant<JobRecord, NodeRecord, PurgeRecord, StepCounterRecord>;
 
 std::string EncodeRecord(const Record& record);
 // Errors: kIo for a malformed payload or an unknown type.

@@ -13,6 +13,8 @@
 //  - COMPLETING jobs keep waiting for the nodes that have not confirmed; each is asked
 //    again when it registers, and one that never does goes DOWN and stops the wait.
 //  - Jobs purged by MinJobAge stay forgotten (the purge is in the log).
+#include <algorithm>
+
 #include "ctld/engine.h"
 
 namespace drover::ctld {
@@ -32,6 +34,16 @@ std::string Engine::EncodeSnapshot() const {
     for (const auto& job : chunk) EncodeJob(*job, /*with_spec=*/true, w);
   w.U(nodes_.size());
   for (const auto& n : nodes_) EncodeNode(ToRecord(*n), w);
+  std::vector<std::pair<JobId, uint32_t>> counters;
+  for (const auto& [id, steps] : steps_) {
+    if (steps.next_id > 0 && jobs_.contains(id)) counters.emplace_back(id, steps.next_id);
+  }
+  std::sort(counters.begin(), counters.end());
+  w.U(counters.size());
+  for (const auto& [id, next] : counters) {
+    w.U(id);
+    w.U(next);
+  }
   return w.Take();
 }
 
@@ -59,6 +71,15 @@ Status Engine::LoadSnapshot(std::string_view snapshot) {
     NodeRecord rec = DecodeNode(r);
     if (r.ok()) ApplyNodeRecord(rec);
   }
+  // Step counters; snapshots written before steps existed end here.
+  if (r.ok() && !r.done()) {
+    uint64_t ncounters = r.U();
+    for (uint64_t i = 0; i < ncounters && r.ok(); ++i) {
+      auto id = static_cast<JobId>(r.U());
+      auto next = static_cast<uint32_t>(r.U());
+      if (r.ok()) steps_[id].next_id = next;
+    }
+  }
   return r.Check("snapshot");
 }
 
@@ -76,6 +97,9 @@ Status Engine::ReplayRecord(std::string_view payload) {
     Install(std::move(jr->job), jr->submitted);
   } else if (auto* purge = std::get_if<PurgeRecord>(&rec)) {
     Forget(purge->id);
+  } else if (auto* counter = std::get_if<StepCounterRecord>(&rec)) {
+    JobSteps& steps = steps_[counter->job];
+    steps.next_id = std::max(steps.next_id, counter->next_step_id);
   } else {
     ApplyNodeRecord(std::get<NodeRecord>(rec));
   }

@@ -97,8 +97,11 @@ void Engine::ApplyStarts(std::vector<sched::StartDecision>& starts, TimePoint no
     }
     std::shared_ptr<const Job> record = next;
     Commit(std::move(next));
-    effects_.push_back(
-        {Effect::Kind::kLaunch, record->alloc.nodes.front().node, record->id, 0, record});
+    // An allocation (salloc, srun) runs nothing by itself: its client launches steps.
+    if (!IsInteractive(*record)) {
+      effects_.push_back(
+          {Effect::Kind::kLaunch, record->alloc.nodes.front().node, record->id, 0, record});
+    }
   }
 }
 

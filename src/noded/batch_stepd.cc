@@ -17,13 +17,12 @@
 #include "auth/munge.h"
 #include "base/log.h"
 #include "drover/v1/node.pb.h"
+#include "noded/controller_report.h"
 #include "noded/spool.h"
-#include "rpc/auth_metadata.h"
 #include "rpc/error_proto.h"
 #include "stepd/batch_env.h"
 #include "stepd/output_pattern.h"
 #include "stepd/step_runner.h"
-#include "wire/channel.h"
 
 namespace drover::noded {
 namespace {
@@ -116,7 +115,7 @@ stepd::TerminateReason TerminateWhy(std::string_view line) {
 }
 
 // Serves the control FIFO until `stop_fd` is signalled: "terminate [why]",
-// "signal N batch|all".
+// "signal N batch|all", "suspend", "resume".
 void ServeControl(int fifo_fd, int stop_fd, stepd::StepRunner* runner, uint32_t job_id) {
   std::string pending;
   for (;;) {
@@ -142,67 +141,13 @@ void ServeControl(int fifo_fd, int stop_fd, stepd::StepRunner* runner, uint32_t 
         bool batch_only = line.find(" batch") != std::string::npos;
         Status s = runner->Signal(sig, !batch_only);
         Log().Info("JobId={} signal {}: {}", job_id, sig, s ? "sent" : s.error().ToString());
+      } else if (line == "suspend" || line == "resume") {
+        Status s = runner->Signal(line == "suspend" ? SIGSTOP : SIGCONT, true);
+        Log().Info("JobId={} {}: {}", job_id, line, s ? "done" : s.error().ToString());
       } else {
         Log().Warn("JobId={} unknown control request '{}'", job_id, line);
       }
     }
-  }
-}
-
-bool Retryable(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidJobId:
-    case ErrorCode::kJobFinished:
-    case ErrorCode::kAlreadyDone:
-    case ErrorCode::kAccessDenied:
-    case ErrorCode::kPermissionDenied:
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kNotSupported:
-      return false;
-    default:
-      return true;
-  }
-}
-
-// Sends JobComplete until the controller answers; false when it refused it for good.
-// The call goes over the wire protocol (src/wire), not the gRPC library: a supervisor
-// starts with every job, and loading gRPC's 50-odd shared libraries and starting its
-// threads cost more than the job's whole life for short jobs.
-bool ReportJobComplete(const std::string& controller, const auth::Munge& munge,
-                       const v1::JobCompleteRequest& request) {
-  constexpr std::string_view kPath = "/drover.v1.NodeRegistry/JobComplete";
-  const std::string body = request.SerializeAsString();
-  milliseconds backoff(100);
-  for (int attempt = 1;; ++attempt) {
-    // A fresh connection per attempt: the controller may have restarted.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    Status outcome = [&]() -> Status {
-      ASSIGN_OR_RETURN(std::unique_ptr<wire::Channel> channel,
-                       wire::Channel::Dial(controller, deadline));
-      ASSIGN_OR_RETURN(std::string credential, munge.Encode());
-      const wire::Header metadata[] = {{rpc::kMungeMetadataKey, std::move(credential)}};
-      ASSIGN_OR_RETURN(wire::CallStatus status,
-                       channel->Call(kPath, metadata, body, deadline,
-                                     [](std::string_view) -> Status { return Ok(); }));
-      if (status.code == 0) return Ok();
-      return rpc::ErrorFromCallStatus(status.code, status.message, status.details);
-    }();
-    if (outcome) {
-      Log().Info("JobId={} JobComplete acknowledged by {}", request.job_id(), controller);
-      return true;
-    }
-    const Error& error = outcome.error();
-    if (!Retryable(error.code())) {
-      Log().Error("JobId={} JobComplete refused by {}: {}", request.job_id(), controller,
-                  error.ToString());
-      return false;
-    }
-    if (attempt == 1 || backoff >= milliseconds(5000)) {
-      Log().Warn("JobId={} JobComplete to {} failed: {}; retrying", request.job_id(), controller,
-                 error.ToString());
-    }
-    std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, milliseconds(5000));
   }
 }
 
@@ -330,7 +275,9 @@ int RunBatchStepd(const std::string& job_dir, int ready_fd) {
   // The FIFO stays open until the controller has the end: droverd keeps reporting the job
   // as here meanwhile, so a re-registration does not make it look lost.
   bool reported =
-      ReportJobComplete(Get(conf, "controller"), auth::Munge(Get(conf, "munge_socket")), complete);
+      ReportToController(Get(conf, "controller"), auth::Munge(Get(conf, "munge_socket")),
+                         "/drover.v1.NodeRegistry/JobComplete", complete.SerializeAsString(),
+                         fmt::format("JobId={} JobComplete", job_id));
   uint64_t one = 1;
   ssize_t ignored = write(stop_fd, &one, sizeof one);
   (void)ignored;

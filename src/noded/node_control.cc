@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "noded/spool.h"
+#include "noded/step_spool.h"
 #include "noded/stepd_spawn.h"
 #include "rpc/auth_server.h"
 #include "rpc/status.h"
@@ -27,6 +28,21 @@ Error ErrnoError(std::string_view what, const std::string& path) {
 }
 
 }  // namespace
+
+std::string NodeDaemon::StepdConf() const {
+  const NodeDaemonOptions& o = options_;
+  return FormatKeyValues({
+      {"node_name", o.node_name},
+      {"controller", o.controller},
+      {"munge_socket", o.munge_socket},
+      {"conf_path", o.conf_path},
+      {"log_file", o.log_file},
+      {"log_level", o.log_level},
+      {"kill_wait_s", std::to_string(o.kill_wait.count())},
+      {"unkillable_timeout_s", std::to_string(o.unkillable_timeout.count())},
+      {"job_file_append", o.job_file_append ? "1" : "0"},
+  });
+}
 
 grpc::Status NodeDaemon::ControlService::Authorize(grpc::ServerContext& context) const {
   rpc::Identity caller;
@@ -74,18 +90,7 @@ Status NodeDaemon::ControlService::Launch(const v1::LaunchBatchRequest& request)
   if (Status s = WriteFileAtomic(dir + "/" + kLaunchFile, launch, 0600); !s) {
     return fail(s.error());
   }
-  std::map<std::string, std::string> conf = {
-      {"node_name", o.node_name},
-      {"controller", o.controller},
-      {"munge_socket", o.munge_socket},
-      {"conf_path", o.conf_path},
-      {"log_file", o.log_file},
-      {"log_level", o.log_level},
-      {"kill_wait_s", std::to_string(o.kill_wait.count())},
-      {"unkillable_timeout_s", std::to_string(o.unkillable_timeout.count())},
-      {"job_file_append", o.job_file_append ? "1" : "0"},
-  };
-  if (Status s = WriteFileAtomic(dir + "/" + kStepdConfFile, FormatKeyValues(conf), 0600); !s) {
+  if (Status s = WriteFileAtomic(dir + "/" + kStepdConfFile, daemon_.StepdConf(), 0600); !s) {
     return fail(s.error());
   }
   std::string fifo = dir + "/" + kControlFifo;
@@ -117,11 +122,11 @@ grpc::Status NodeDaemon::ControlService::SignalJob(grpc::ServerContext* context,
     return rpc::ToGrpcStatus(
         Error(ErrorCode::kInvalidArgument, fmt::format("invalid signal {}", request->signal())));
   }
-  std::string dir = JobDir(daemon_.options_.spool_dir, request->job_id());
+  // The batch shell (alone with scancel -b), and every step's tasks unless -b.
   std::string line =
       fmt::format("signal {} {}", request->signal(), request->batch_only() ? "batch" : "all");
-  Status sent = SendControl(dir, line);
-  if (!sent) {
+  int reached = daemon_.SendControlToJob(request->job_id(), line, true, !request->batch_only());
+  if (reached == 0) {
     return rpc::ToGrpcStatus(Error(ErrorCode::kInvalidJobId, "Invalid job id specified",
                                    fmt::format("job {}", request->job_id())));
   }
@@ -129,12 +134,33 @@ grpc::Status NodeDaemon::ControlService::SignalJob(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status NodeDaemon::ControlService::SignalStep(grpc::ServerContext* context,
+                                                    const v1::SignalStepRequest* request,
+                                                    v1::SignalStepResponse*) {
+  if (grpc::Status s = Authorize(*context); !s.ok()) return s;
+  if (request->signal() <= 0 || request->signal() >= 65) {
+    return rpc::ToGrpcStatus(
+        Error(ErrorCode::kInvalidArgument, fmt::format("invalid signal {}", request->signal())));
+  }
+  const v1::StepId& id = request->step_id();
+  if (id.kind() != v1::STEP_KIND_NORMAL) {
+    return rpc::ToGrpcStatus(Error(ErrorCode::kNotSupported, "only srun steps are signalled here"));
+  }
+  std::string dir = StepDir(daemon_.options_.spool_dir, id.job_id(), id.step_id());
+  Status sent = SendControl(dir, fmt::format("signal {} all", request->signal()));
+  if (!sent) {
+    return rpc::ToGrpcStatus(Error(ErrorCode::kInvalidJobId, "Invalid job id specified",
+                                   fmt::format("step {}.{}", id.job_id(), id.step_id())));
+  }
+  Log().Info("StepId={}.{} signal {} sent", id.job_id(), id.step_id(), request->signal());
+  return grpc::Status::OK;
+}
+
 grpc::Status NodeDaemon::ControlService::TerminateJob(grpc::ServerContext* context,
                                                       const v1::TerminateJobRequest* request,
                                                       v1::TerminateJobResponse*) {
   if (grpc::Status s = Authorize(*context); !s.ok()) return s;
-  std::string dir = JobDir(daemon_.options_.spool_dir, request->job_id());
-  // Why the job ends decides the banner stepd writes to its stderr.
+  // Why the job ends decides the banner stepd writes to its stderr (or srun's).
   std::string line = "terminate";
   switch (request->state()) {
     case v1::JOB_STATE_TIMEOUT:
@@ -149,16 +175,29 @@ grpc::Status NodeDaemon::ControlService::TerminateJob(grpc::ServerContext* conte
     default:
       break;
   }
-  Status sent = SendControl(dir, line);
-  if (!sent) {
+  int reached = daemon_.SendControlToJob(request->job_id(), line, true, true);
+  if (reached == 0) {
     // Already over here (or never here): the controller gets (or got) its JobComplete.
-    Log().Debug("JobId={} terminate: no running stepd ({})", request->job_id(),
-                sent.error().ToString());
+    Log().Debug("JobId={} terminate: no running stepd", request->job_id());
   } else {
-    Log().Info("JobId={} {} sent", request->job_id(), line);
+    Log().Info("JobId={} {} sent to {} stepd(s)", request->job_id(), line, reached);
   }
   // Once nothing of the job is left here, the controller hears so (EpilogComplete).
   daemon_.QueueEpilogComplete(request->job_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status NodeDaemon::ControlService::SuspendJob(grpc::ServerContext* context,
+                                                    const v1::SuspendJobRequest* request,
+                                                    v1::SuspendJobResponse*) {
+  if (grpc::Status s = Authorize(*context); !s.ok()) return s;
+  std::string_view line = request->resume() ? "resume" : "suspend";
+  int reached = daemon_.SendControlToJob(request->job_id(), line, true, true);
+  if (reached == 0) {
+    return rpc::ToGrpcStatus(Error(ErrorCode::kInvalidJobId, "Invalid job id specified",
+                                   fmt::format("job {}", request->job_id())));
+  }
+  Log().Info("JobId={} {} sent to {} stepd(s)", request->job_id(), line, reached);
   return grpc::Status::OK;
 }
 
@@ -167,11 +206,7 @@ grpc::Status NodeDaemon::ControlService::Ping(grpc::ServerContext* context,
                                               v1::PingNodeResponse* response) {
   if (grpc::Status s = Authorize(*context); !s.ok()) return s;
   response->set_node_name(daemon_.options_.node_name);
-  for (uint32_t job_id : daemon_.RunningJobs()) {
-    v1::StepId* step = response->add_steps();
-    step->set_job_id(job_id);
-    step->set_kind(v1::STEP_KIND_BATCH);
-  }
+  for (const v1::StepId& step : daemon_.RunningSteps()) *response->add_steps() = step;
   response->set_time(static_cast<int64_t>(std::time(nullptr)));
   return grpc::Status::OK;
 }

@@ -10,10 +10,13 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <tuple>
 
 #include "base/log.h"
 #include "noded/node_control.h"
 #include "noded/spool.h"
+#include "noded/step_io.h"
+#include "noded/step_spool.h"
 #include "rpc/auth_client.h"
 #include "rpc/status.h"
 
@@ -40,13 +43,9 @@ Status MakeDirs(const std::string& path, mode_t mode) {
   return Ok();
 }
 
-void AddSteps(const std::vector<uint32_t>& job_ids,
+void AddSteps(const std::vector<v1::StepId>& running,
               google::protobuf::RepeatedPtrField<v1::StepId>* steps) {
-  for (uint32_t job_id : job_ids) {
-    v1::StepId* step = steps->Add();
-    step->set_job_id(job_id);
-    step->set_kind(v1::STEP_KIND_BATCH);
-  }
+  for (const v1::StepId& step : running) *steps->Add() = step;
 }
 
 }  // namespace
@@ -58,10 +57,12 @@ Result<std::unique_ptr<NodeDaemon>> NodeDaemon::Create(NodeDaemonOptions options
   RETURN_IF_ERROR(MakeDirs(options.spool_dir, 0755));
   std::unique_ptr<NodeDaemon> daemon(new NodeDaemon(std::move(options)));
   daemon->service_ = std::make_unique<ControlService>(*daemon);
+  daemon->step_io_ = std::make_unique<StepIoService>(*daemon);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(daemon->options_.listen_address, grpc::InsecureServerCredentials(),
                            &daemon->port_);
   builder.RegisterService(daemon->service_.get());
+  builder.RegisterService(daemon->step_io_.get());
   daemon->server_ = builder.BuildAndStart();
   if (daemon->server_ == nullptr || daemon->port_ == 0) {
     return Error(ErrorCode::kUnavailable,
@@ -98,11 +99,54 @@ NodeDaemon::~NodeDaemon() {
 
 std::vector<uint32_t> NodeDaemon::RunningJobs() const {
   std::vector<uint32_t> running;
-  for (uint32_t job_id : ListJobDirs(options_.spool_dir)) {
-    if (StepdAlive(JobDir(options_.spool_dir, job_id))) running.push_back(job_id);
+  for (const v1::StepId& step : RunningSteps()) {
+    if (running.empty() || running.back() != step.job_id()) running.push_back(step.job_id());
   }
-  std::sort(running.begin(), running.end());
   return running;
+}
+
+std::vector<v1::StepId> NodeDaemon::RunningSteps() const {
+  std::vector<v1::StepId> running;
+  for (uint32_t job_id : ListJobDirs(options_.spool_dir)) {
+    if (!StepdAlive(JobDir(options_.spool_dir, job_id))) continue;
+    v1::StepId& step = running.emplace_back();
+    step.set_job_id(job_id);
+    step.set_kind(v1::STEP_KIND_BATCH);
+  }
+  for (auto [job_id, step_id] : ListStepDirs(options_.spool_dir)) {
+    if (!StepdAlive(StepDir(options_.spool_dir, job_id, step_id))) continue;
+    v1::StepId& step = running.emplace_back();
+    step.set_job_id(job_id);
+    step.set_kind(v1::STEP_KIND_NORMAL);
+    step.set_step_id(step_id);
+  }
+  std::sort(running.begin(), running.end(), [](const v1::StepId& a, const v1::StepId& b) {
+    return std::tuple(a.job_id(), a.kind() != v1::STEP_KIND_BATCH, a.step_id()) <
+           std::tuple(b.job_id(), b.kind() != v1::STEP_KIND_BATCH, b.step_id());
+  });
+  return running;
+}
+
+bool NodeDaemon::Stopping() {
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  return stopping_;
+}
+
+int NodeDaemon::SendControlToJob(uint32_t job_id, std::string_view line, bool batch,
+                                 bool steps) const {
+  int reached = 0;
+  std::string batch_dir = JobDir(options_.spool_dir, job_id);
+  for (const std::string& dir : JobStepdDirs(options_.spool_dir, job_id)) {
+    if ((dir == batch_dir ? batch : steps) && SendControl(dir, line)) ++reached;
+  }
+  return reached;
+}
+
+bool NodeDaemon::JobAlive(uint32_t job_id) const {
+  for (const std::string& dir : JobStepdDirs(options_.spool_dir, job_id)) {
+    if (StepdAlive(dir)) return true;
+  }
+  return false;
 }
 
 bool NodeDaemon::SleepFor(std::chrono::milliseconds d) {
@@ -158,7 +202,7 @@ Status NodeDaemon::RegisterOnce(v1::NodeRegistry::Stub& stub) {
   r->set_core_spec_count(o.core_spec_count);
   r->set_mem_spec_limit_mb(o.mem_spec_limit_mb);
   for (const std::string& f : o.features) r->add_features(f);
-  std::vector<uint32_t> running = RunningJobs();
+  std::vector<v1::StepId> running = RunningSteps();
   AddSteps(running, request.mutable_steps());
 
   v1::RegisterNodeResponse response;
@@ -166,7 +210,7 @@ Status NodeDaemon::RegisterOnce(v1::NodeRegistry::Stub& stub) {
       stop_mu_, stopping_, current_call_, o.rpc_timeout,
       [&](grpc::ClientContext& context) { return stub.Register(&context, request, &response); });
   if (!status.ok()) return rpc::FromGrpcStatus(status);
-  Log().Info("NodeName={} registered with {} ({} running job(s))", o.node_name, o.controller,
+  Log().Info("NodeName={} registered with {} ({} running step(s))", o.node_name, o.controller,
              running.size());
   if (response.heartbeat_interval_s() > 0) {
     auto asked = std::chrono::milliseconds(response.heartbeat_interval_s() * 1000);
@@ -180,7 +224,7 @@ Status NodeDaemon::RegisterOnce(v1::NodeRegistry::Stub& stub) {
 Status NodeDaemon::HeartbeatOnce(v1::NodeRegistry::Stub& stub, bool* reregister) {
   v1::HeartbeatRequest request;
   request.set_node_name(options_.node_name);
-  AddSteps(RunningJobs(), request.mutable_steps());
+  AddSteps(RunningSteps(), request.mutable_steps());
   struct sysinfo info;
   if (sysinfo(&info) == 0) {
     request.set_free_mem_mb(static_cast<uint64_t>(info.freeram) * info.mem_unit >> 20);
@@ -199,9 +243,9 @@ Status NodeDaemon::HeartbeatOnce(v1::NodeRegistry::Stub& stub, bool* reregister)
 
 void NodeDaemon::TerminateJobs(const std::vector<uint32_t>& job_ids) {
   for (uint32_t job_id : job_ids) {
-    Status sent = SendControl(JobDir(options_.spool_dir, job_id), "terminate");
-    Log().Info("JobId={} terminate (controller does not know it): {}", job_id,
-               sent ? "sent" : sent.error().ToString());
+    int reached = SendControlToJob(job_id, "terminate", true, true);
+    Log().Info("JobId={} terminate (controller does not know it): sent to {} stepd(s)", job_id,
+               reached);
   }
 }
 
@@ -256,7 +300,7 @@ void NodeDaemon::EpilogLoop() {
     }
     bool failed = false;
     for (uint32_t job_id : jobs) {
-      if (StepdAlive(JobDir(options_.spool_dir, job_id))) continue;  // still cleaning up
+      if (JobAlive(job_id)) continue;  // still cleaning up
       // The epilog program runs here, before the confirmation.
       if (SendEpilogComplete(*stub, job_id)) {
         std::lock_guard<std::mutex> lock(epilog_mu_);

@@ -1,16 +1,19 @@
 // NodeDaemon: droverd as a class. It serves NodeControl for the controller (LaunchBatch,
-// SignalJob, TerminateJob, Ping), registers its node with the controller's NodeRegistry
-// and heartbeats. Batch jobs run in drover-stepd processes that it starts detached (see
-// stepd_spawn.h) and reaches through their spool directories (see spool.h), so
+// SignalJob, SuspendJob, TerminateJob, Ping) and StepIo for srun (LaunchTasks, see
+// step_io.h), registers its node with the controller's NodeRegistry and heartbeats.
+// Batch jobs and srun steps run in drover-stepd processes that it starts detached (see
+// stepd_spawn.h) and reaches through their spool directories (spool.h, step_spool.h), so
 // destroying a NodeDaemon (droverd's SIGTERM, a crash, a restart) leaves running jobs
 // alone, and a new NodeDaemon on the same spool finds them again and reports them.
+// Job-wide requests (TerminateJob, SignalJob, SuspendJob, the controller's terminate
+// lists) reach every stepd of the job: its batch script's and its steps'.
 //
 // Threads: gRPC's handler threads run the NodeControl calls; they share only the spool
 // (launches serialised by launch_mu_) and the constant options. One registrar thread owns
 // the registration state: Register (retried with backoff while the controller is down),
 // then a Heartbeat every interval; a heartbeat that asks for it (reregister, or a new
 // controller epoch) makes it Register again. One epilog thread confirms terminated jobs:
-// after TerminateJob it waits until the job's drover-stepd is gone (it exits only once
+// after TerminateJob it waits until every drover-stepd of the job is gone (it exits only once
 // its processes are, or were given up as unkillable), then sends EpilogComplete, retried
 // until the controller has it. (The epilog program will run there, before the
 // confirmation.) It has its own thread so a slow controller or a long kill never delays
@@ -105,14 +108,27 @@ class NodeDaemon {
   const NodeDaemonOptions& options() const { return options_; }
   // True once a Register call was acknowledged (and no heartbeat asked for another).
   bool registered() const { return registered_.load(); }
-  // The job ids whose drover-stepd is alive in the spool.
+  // The job ids with a drover-stepd alive in the spool (a batch script or a step).
   std::vector<uint32_t> RunningJobs() const;
+  // The steps whose drover-stepd is alive: batch steps and srun steps, sorted.
+  std::vector<v1::StepId> RunningSteps() const;
   // Confirm `job_id` to the controller (EpilogComplete) once no stepd of it is left.
   void QueueEpilogComplete(uint32_t job_id);
 
  private:
   class ControlService;
+  class StepIoService;
   explicit NodeDaemon(NodeDaemonOptions options);
+
+  // True once the destructor began: calls cut off by it must not end steps.
+  bool Stopping();
+  // stepd.conf's content (spool.h): what drover-stepd needs from the options.
+  std::string StepdConf() const;
+  // Writes `line` to the control FIFO of every stepd of the job (batch script's when
+  // `batch`, steps' when `steps`); the number that took it.
+  int SendControlToJob(uint32_t job_id, std::string_view line, bool batch, bool steps) const;
+  // True while some drover-stepd of the job is alive.
+  bool JobAlive(uint32_t job_id) const;
 
   void RegistrarLoop();
   Status RegisterOnce(v1::NodeRegistry::Stub& stub);
@@ -130,10 +146,13 @@ class NodeDaemon {
   const int64_t start_time_;
   int port_ = 0;
   std::unique_ptr<ControlService> service_;
+  std::unique_ptr<StepIoService> step_io_;
   std::unique_ptr<grpc::Server> server_;
 
-  // Serialises launches with each other (duplicate launches of one job).
+  // Serialises launches with each other (duplicate launches of one job or step).
   mutable std::mutex launch_mu_;
+  // (job id, step id) of every step launched by this daemon; guarded by launch_mu_.
+  std::set<std::pair<uint32_t, uint32_t>> launched_steps_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -26,8 +27,10 @@
 #include <string>
 #include <vector>
 
+#include "auth/step_credential.h"
 #include "drover/v1/node.grpc.pb.h"
 #include "noded/spool.h"
+#include "noded/step_spool.h"
 #include "rpc/auth_client.h"
 #include "rpc/auth_server.h"
 #include "rpc/status.h"
@@ -70,6 +73,26 @@ class FakeController final : public v1::NodeRegistry::Service {
     });
     return grpc::Status::OK;
   }
+  grpc::Status StepComplete(grpc::ServerContext* context, const v1::StepCompleteRequest* request,
+                            v1::StepCompleteResponse*) override {
+    if (grpc::Status s = Check(*context); !s.ok()) return s;
+    Record([&] {
+      step_completes_.push_back(*request);
+      events_.push_back(fmt::format("step complete {}.{}", request->step_id().job_id(),
+                                    request->step_id().step_id()));
+    });
+    return grpc::Status::OK;
+  }
+  std::optional<v1::StepCompleteRequest> WaitStepComplete(uint32_t job_id, uint32_t step_id) {
+    std::optional<v1::StepCompleteRequest> found;
+    WaitUntil([&] {
+      for (const auto& c : step_completes_) {
+        if (c.step_id().job_id() == job_id && c.step_id().step_id() == step_id) found = c;
+      }
+      return found.has_value();
+    });
+    return found;
+  }
   grpc::Status EpilogComplete(grpc::ServerContext* context,
                               const v1::EpilogCompleteRequest* request,
                               v1::EpilogCompleteResponse*) override {
@@ -109,6 +132,7 @@ class FakeController final : public v1::NodeRegistry::Service {
   // Guarded by mu_ (read them inside WaitUntil's predicate or after a wait).
   std::vector<v1::RegisterNodeRequest> registers_;
   std::vector<v1::JobCompleteRequest> completes_;
+  std::vector<v1::StepCompleteRequest> step_completes_;
   std::vector<v1::EpilogCompleteRequest> epilogs_;
   std::vector<std::string> events_;  // "complete N", "epilog N" in arrival order
   int heartbeats_ = 0;
@@ -221,8 +245,14 @@ class NodeDaemonTest : public ::testing::Test {
     // Every stepd still here: terminate it (the fake controller acknowledges its
     // JobComplete, so it exits), SIGKILL it if it does not go.
     std::vector<std::pair<pid_t, int>> stepds;
+    std::vector<std::string> dirs;
     for (uint32_t job_id : ListJobDirs(options_.spool_dir)) {
-      std::string job_dir = JobDir(options_.spool_dir, job_id);
+      dirs.push_back(JobDir(options_.spool_dir, job_id));
+    }
+    for (auto [job_id, step_id] : ListStepDirs(options_.spool_dir)) {
+      dirs.push_back(StepDir(options_.spool_dir, job_id, step_id));
+    }
+    for (const std::string& job_dir : dirs) {
       auto pid_text = ReadFile(job_dir + "/" + kPidFile);
       (void)SendControl(job_dir, "terminate");
       if (pid_text) {
@@ -544,6 +574,328 @@ TEST_F(NodeDaemonTest, RunningJobSurvivesTheDaemonAndIsReportedAtRegistration) {
   EXPECT_NE(complete->exit_code().signal(), 0);
   EXPECT_TRUE(WaitExit(pidfd, kDeadline));
   close(pidfd);
+}
+
+// ---------------------------------------------------------------------------------------
+// StepIo.LaunchTasks: srun's side, driven with the gRPC client and a credential this test
+// signs itself (the test process's uid, root, is SlurmUser here).
+
+using StepStream = grpc::ClientReaderWriter<v1::StepIoRequest, v1::StepIoResponse>;
+
+// One LaunchTasks call and what came back.
+struct StepCall {
+  grpc::ClientContext context;
+  std::unique_ptr<StepStream> stream;
+  std::vector<v1::StepIoResponse> replies;
+
+  bool ReadOne() {
+    v1::StepIoResponse reply;
+    if (!stream->Read(&reply)) return false;
+    replies.push_back(std::move(reply));
+    return true;
+  }
+  // Reads until the server ends the call; its status.
+  Status Finish() {
+    while (ReadOne()) {
+    }
+    return rpc::ToStatus(stream->Finish());
+  }
+  std::string Output(uint32_t task, v1::OutputStream which = v1::OUTPUT_STREAM_STDOUT) const {
+    std::string out;
+    for (const auto& r : replies) {
+      if (r.has_output() && r.output().task_id() == task && r.output().stream() == which) {
+        out += r.output().data();
+      }
+    }
+    return out;
+  }
+  std::vector<v1::TaskExit> Exits() const {
+    std::vector<v1::TaskExit> exits;
+    for (const auto& r : replies) {
+      if (r.has_exit()) exits.push_back(r.exit());
+    }
+    return exits;
+  }
+  std::vector<std::string> Messages() const {
+    std::vector<std::string> texts;
+    for (const auto& r : replies) {
+      if (r.has_message()) texts.push_back(r.message().text());
+    }
+    return texts;
+  }
+  void Send(const v1::StepIoRequest& request) { ASSERT_TRUE(stream->Write(request)); }
+};
+
+class StepIoTest : public NodeDaemonTest {
+ protected:
+  // Step `job_id`.`step_id` for user nobody; `ranks[i]` are the tasks of node n<i+1>.
+  v1::StepCredentialPayload Grant(uint32_t job_id, uint32_t step_id,
+                                  const std::vector<std::vector<uint32_t>>& ranks) {
+    v1::StepCredentialPayload grant;
+    grant.mutable_step_id()->set_job_id(job_id);
+    grant.mutable_step_id()->set_kind(v1::STEP_KIND_NORMAL);
+    grant.mutable_step_id()->set_step_id(step_id);
+    grant.mutable_user()->set_uid(nobody_uid_);
+    grant.mutable_user()->set_name("nobody");
+    grant.mutable_group()->set_gid(nobody_gid_);
+    v1::JobContext* job = grant.mutable_job();
+    job->set_job_id(job_id);
+    job->set_job_name("steps");
+    *job->mutable_user() = grant.user();
+    *job->mutable_group() = grant.group();
+    job->set_node_list("n[1-2]");
+    job->set_submit_dir(work_dir_);
+    uint32_t total = 0;
+    for (size_t i = 0; i < ranks.size(); ++i) {
+      v1::StepNodeLayout* node = grant.mutable_layout()->add_nodes();
+      node->mutable_allocation()->set_node_name(fmt::format("n{}", i + 1));
+      node->mutable_allocation()->set_address("127.0.0.1");
+      node->mutable_allocation()->set_num_cpus(2);
+      for (uint32_t rank : ranks[i]) node->add_task_ids(rank);
+      *job->add_nodes() = node->allocation();
+      total += static_cast<uint32_t>(ranks[i].size());
+    }
+    grant.mutable_layout()->set_num_tasks(total);
+    grant.mutable_layout()->set_node_list(ranks.size() > 1 ? "n[1-2]" : "n1");
+    int64_t now = static_cast<int64_t>(std::time(nullptr));
+    grant.set_issue_time(now);
+    grant.set_expire_time(now + 60);
+    grant.set_step_time_limit_s(-1);
+    grant.set_cluster("test");
+    return grant;
+  }
+
+  v1::LaunchTasks Launch(const v1::StepCredentialPayload& grant, const std::string& script,
+                         const auth::Munge* signer = nullptr) {
+    v1::LaunchTasks launch;
+    auto credential = auth::SignStepCredential(signer ? *signer : munge_, grant);
+    EXPECT_TRUE(credential) << credential.error().ToString();
+    if (credential) launch.set_credential(*credential);
+    *launch.mutable_step_id() = grant.step_id();
+    launch.add_argv("/bin/sh");
+    launch.add_argv("-c");
+    launch.add_argv(script);
+    launch.add_environment("PATH=/usr/bin:/bin");
+    launch.add_environment("FOO=bar");
+    launch.add_environment("SLURM_LAUNCH_NODE_IPADDR=10.1.2.3");
+    launch.set_work_dir(work_dir_);
+    launch.set_stdin_task(0);
+    return launch;
+  }
+
+  std::unique_ptr<StepCall> Start(const v1::LaunchTasks& launch) {
+    if (!step_stub_) {
+      step_stub_ = v1::StepIo::NewStub(
+          rpc::CreateAuthenticatedChannel(fmt::format("127.0.0.1:{}", daemon_->port()), munge_));
+    }
+    auto call = std::make_unique<StepCall>();
+    call->context.set_deadline(std::chrono::system_clock::now() + kDeadline);
+    call->stream = step_stub_->LaunchTasks(&call->context);
+    v1::StepIoRequest request;
+    *request.mutable_launch() = launch;
+    call->stream->Write(request);
+    return call;
+  }
+
+  // Starts the step and waits for `launched`.
+  std::unique_ptr<StepCall> StartLaunched(const v1::LaunchTasks& launch) {
+    auto call = Start(launch);
+    EXPECT_TRUE(call->ReadOne()) << call->Finish().error().ToString();
+    EXPECT_TRUE(!call->replies.empty() && call->replies.front().has_launched());
+    return call;
+  }
+
+  // The error a refused launch ends with.
+  ErrorCode Refusal(const v1::LaunchTasks& launch) {
+    auto call = Start(launch);
+    Status s = call->Finish();
+    EXPECT_TRUE(call->replies.empty());
+    return s ? ErrorCode::kOk : s.error().code();
+  }
+
+  std::unique_ptr<v1::StepIo::Stub> step_stub_;
+};
+
+TEST_F(StepIoTest, TwoTasksRunWithTheirSlurmVariables) {
+  StartDaemon();
+  auto call = Start(Launch(Grant(30, 0, {{0, 1}, {2}}),
+                           "echo $SLURM_PROCID $SLURM_LOCALID $SLURM_NODEID $SLURMD_NODENAME "
+                           "$SLURM_STEP_ID $SLURM_STEP_NUM_TASKS $SLURM_STEP_TASKS_PER_NODE "
+                           "$SLURM_LAUNCH_NODE_IPADDR $FOO $(id -un); pwd"));
+  ASSERT_TRUE(call->Finish());
+  ASSERT_GE(call->replies.size(), 3u);
+  const v1::TasksLaunched& launched = call->replies.front().launched();
+  EXPECT_EQ(launched.node_name(), "n1");
+  ASSERT_EQ(launched.tasks_size(), 2);
+  EXPECT_EQ(launched.tasks(1).task_id(), 1u);
+  EXPECT_EQ(launched.tasks(1).local_id(), 1u);
+  EXPECT_GT(launched.tasks(0).pid(), 0);
+  EXPECT_EQ(call->Output(0), fmt::format("0 0 0 n1 0 3 2,1 10.1.2.3 bar nobody\n{}\n", work_dir_));
+  EXPECT_EQ(call->Output(1), fmt::format("1 1 0 n1 0 3 2,1 10.1.2.3 bar nobody\n{}\n", work_dir_));
+  ASSERT_TRUE(call->replies.back().has_done());
+  EXPECT_EQ(call->replies.back().done().exit_code().status(), 0);
+  auto exits = call->Exits();
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_THAT(exits[0].task_ids(), ::testing::ElementsAre(0u, 1u));
+  EXPECT_EQ(exits[0].node_name(), "n1");
+
+  auto complete = controller_->WaitStepComplete(30, 0);
+  ASSERT_TRUE(complete.has_value()) << "no StepComplete";
+  EXPECT_EQ(complete->node_name(), "n1");
+  EXPECT_EQ(complete->exit_code().status(), 0);
+  EXPECT_FALSE(complete->has_error());
+}
+
+TEST_F(StepIoTest, StdinReachesTaskZeroOnly) {
+  StartDaemon();
+  auto call = StartLaunched(Launch(Grant(31, 0, {{0, 1}}), "cat; echo end$SLURM_PROCID"));
+  v1::StepIoRequest input;
+  input.mutable_input()->set_data("hello\n");
+  call->Send(input);
+  input.mutable_input()->set_data("");
+  input.mutable_input()->set_eof(true);
+  call->Send(input);
+  ASSERT_TRUE(call->Finish());
+  EXPECT_EQ(call->Output(0), "hello\nend0\n");
+  EXPECT_EQ(call->Output(1), "end1\n");
+}
+
+TEST_F(StepIoTest, SignalKillsTheTasksAndTheExitSaysSo) {
+  StartDaemon();
+  auto call = StartLaunched(Launch(Grant(32, 0, {{0, 1}}), "exec sleep 100"));
+  v1::StepIoRequest signal;
+  signal.mutable_signal()->set_signal(SIGTERM);
+  call->Send(signal);
+  ASSERT_TRUE(call->Finish());
+  auto exits = call->Exits();
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_THAT(exits[0].task_ids(), ::testing::ElementsAre(0u, 1u));
+  EXPECT_EQ(exits[0].exit_code().signal(), SIGTERM);
+  EXPECT_EQ(call->replies.back().done().exit_code().signal(), SIGTERM);
+}
+
+TEST_F(StepIoTest, ExitCodesAreGroupedPerStatus) {
+  StartDaemon();
+  auto call = Start(Launch(Grant(33, 0, {{0, 1, 2}}), "exit $((SLURM_PROCID == 1 ? 3 : 0))"));
+  ASSERT_TRUE(call->Finish());
+  auto exits = call->Exits();
+  ASSERT_EQ(exits.size(), 2u);
+  EXPECT_THAT(exits[0].task_ids(), ::testing::ElementsAre(0u, 2u));
+  EXPECT_EQ(exits[0].exit_code().status(), 0);
+  EXPECT_THAT(exits[1].task_ids(), ::testing::ElementsAre(1u));
+  EXPECT_EQ(exits[1].exit_code().status(), 3);
+  EXPECT_EQ(call->replies.back().done().exit_code().status(), 3);
+  auto complete = controller_->WaitStepComplete(33, 0);
+  ASSERT_TRUE(complete.has_value());
+  EXPECT_EQ(complete->exit_code().status(), 3);
+}
+
+TEST_F(StepIoTest, BadCredentialsAndOtherNodesAreRefused) {
+  StartDaemon();
+  v1::LaunchTasks garbage = Launch(Grant(34, 0, {{0}}), "true");
+  garbage.set_credential("not a credential");
+  EXPECT_EQ(Refusal(garbage), ErrorCode::kInvalidJobCredential);
+
+  auto other = testing::MungeDaemon::Start();  // another cluster's key
+  ASSERT_TRUE(other) << other.error().ToString();
+  auth::Munge foreign_munge((*other)->socket_path());
+  EXPECT_EQ(Refusal(Launch(Grant(34, 0, {{0}}), "true", &foreign_munge)),
+            ErrorCode::kInvalidJobCredential);
+
+  v1::StepCredentialPayload expired = Grant(34, 0, {{0}});
+  expired.set_issue_time(expired.issue_time() - 100);
+  expired.set_expire_time(expired.issue_time() + 90);  // 10 s ago; MUNGE's TTL still runs
+  EXPECT_EQ(Refusal(Launch(expired, "true")), ErrorCode::kInvalidJobCredential);
+
+  EXPECT_EQ(Refusal(Launch(Grant(34, 0, {{}, {0}}), "true")), ErrorCode::kInvalidJobCredential)
+      << "a step with no task on n1";
+
+  v1::LaunchTasks mismatch = Launch(Grant(34, 0, {{0}}), "true");
+  mismatch.mutable_step_id()->set_step_id(1);
+  EXPECT_EQ(Refusal(mismatch), ErrorCode::kInvalidJobCredential);
+  EXPECT_TRUE(ListStepDirs(options_.spool_dir).empty());
+}
+
+TEST_F(StepIoTest, CredentialNotFromSlurmUserIsRefused) {
+  options_.slurm_user_uid = nobody_uid_;  // the test (root) signs: not SlurmUser now
+  StartDaemon();
+  EXPECT_EQ(Refusal(Launch(Grant(35, 0, {{0}}), "true")), ErrorCode::kInvalidJobCredential);
+}
+
+TEST_F(StepIoTest, SecondLaunchOfTheSameStepIsRefused) {
+  StartDaemon();
+  v1::LaunchTasks launch = Launch(Grant(36, 0, {{0}}), "exec sleep 100");
+  auto call = StartLaunched(launch);
+  EXPECT_EQ(Refusal(launch), ErrorCode::kDuplicateJobId);
+  v1::StepIoRequest signal;
+  signal.mutable_signal()->set_signal(SIGKILL);
+  call->Send(signal);
+  ASSERT_TRUE(call->Finish());
+  EXPECT_EQ(Refusal(launch), ErrorCode::kDuplicateJobId) << "not even once it is over";
+}
+
+TEST_F(StepIoTest, CancelledStreamKillsTheTasks) {
+  StartDaemon();
+  auto call = StartLaunched(Launch(Grant(37, 0, {{0, 1}}), "exec sleep 100"));
+  std::vector<int> pidfds;
+  for (const auto& task : call->replies.front().launched().tasks()) {
+    pidfds.push_back(PidFd(task.pid()));
+    ASSERT_GE(pidfds.back(), 0);
+  }
+  call->context.TryCancel();
+  (void)call->Finish();
+  for (int pidfd : pidfds) {
+    EXPECT_TRUE(WaitExit(pidfd, kDeadline)) << "a task outlived srun";
+    close(pidfd);
+  }
+  EXPECT_TRUE(controller_->WaitStepComplete(37, 0).has_value());
+}
+
+TEST_F(StepIoTest, StepTimeLimitPrintsTheBannerAndEndsInTimeout) {
+  options_.log_file = dir_ + "/stepd.log";
+  StartDaemon();
+  v1::StepCredentialPayload grant = Grant(38, 0, {{0}});
+  grant.set_step_time_limit_s(1);
+  auto call = StartLaunched(Launch(grant, "exec sleep 100"));
+  ASSERT_TRUE(call->Finish());
+  auto messages = call->Messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_THAT(messages[0], ::testing::MatchesRegex(
+                               "slurmstepd: error: \\*\\*\\* STEP 38\\.0 ON n1 CANCELLED AT "
+                               "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2} DUE TO TIME "
+                               "LIMIT \\*\\*\\*"));
+  auto exits = call->Exits();
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0].exit_code().signal(), SIGTERM);
+  EXPECT_TRUE(WaitForFileContaining(options_.log_file, "StepId=38.0 JobState=TIMEOUT", kDeadline));
+}
+
+TEST_F(StepIoTest, TerminateJobEndsItsStepsAndIsConfirmed) {
+  StartDaemon();
+  auto call = StartLaunched(Launch(Grant(39, 0, {{0}}), "exec sleep 100"));
+  {
+    grpc::ClientContext context;
+    v1::PingNodeResponse ping;
+    ASSERT_TRUE(rpc::ToStatus(stub_->Ping(&context, v1::PingNodeRequest(), &ping)));
+    ASSERT_EQ(ping.steps_size(), 1);
+    EXPECT_EQ(ping.steps(0).job_id(), 39u);
+    EXPECT_EQ(ping.steps(0).kind(), v1::STEP_KIND_NORMAL);
+  }
+  EXPECT_EQ(daemon_->RunningJobs(), std::vector<uint32_t>{39});
+  ASSERT_TRUE(Terminate(39));
+  ASSERT_TRUE(call->Finish());
+  auto messages = call->Messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_THAT(messages[0],
+              ::testing::StartsWith("slurmstepd: error: *** STEP 39.0 ON n1 CANCELLED AT "));
+  EXPECT_THAT(messages[0], ::testing::Not(::testing::HasSubstr("DUE TO")));
+  auto exits = call->Exits();
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0].exit_code().signal(), SIGTERM);
+  ASSERT_TRUE(controller_->WaitEpilog(39));
+  EXPECT_TRUE(daemon_->RunningJobs().empty());
+  std::lock_guard<std::mutex> lock(controller_->mu_);
+  EXPECT_EQ(controller_->events_, (std::vector<std::string>{"step complete 39.0", "epilog 39"}));
 }
 
 }  // namespace

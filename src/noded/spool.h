@@ -19,6 +19,8 @@
 //                            written to the job's stderr says "DUE TO TIME LIMIT" etc.
 //   signal <sig> batch\n     the batch shell only (SignalJob batch_only)
 //   signal <sig> all\n       every process of the job (SignalJob)
+//   suspend\n, resume\n      SIGSTOP / SIGCONT to every process of the job (SuspendJob)
+// srun steps have directories of their own beside these (step_spool.h).
 //
 // Thread-safety: free functions over paths; callers serialise writers of one directory.
 #pragma once

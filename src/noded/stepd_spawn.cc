@@ -42,7 +42,7 @@ constexpr int kReadyFd = 3;
 }  // namespace
 
 Result<pid_t> SpawnStepd(const std::string& stepd_path, const std::string& job_dir,
-                         std::chrono::milliseconds timeout) {
+                         std::chrono::milliseconds timeout, const std::string& dir_flag) {
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) {
     return Error(ErrorCode::kIo, fmt::format("pipe: {}", std::strerror(errno)));
@@ -53,7 +53,7 @@ Result<pid_t> SpawnStepd(const std::string& stepd_path, const std::string& job_d
     close(ready[1]);
     return Error(ErrorCode::kIo, fmt::format("/dev/null: {}", std::strerror(errno)));
   }
-  std::vector<std::string> args = {stepd_path, "--job-dir", job_dir, "--ready-fd",
+  std::vector<std::string> args = {stepd_path, dir_flag, job_dir, "--ready-fd",
                                    std::to_string(kReadyFd)};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

@@ -23,7 +23,9 @@
 
 namespace drover::noded {
 
+// `dir_flag`: "--job-dir" for a batch job's directory, "--step-dir" for an srun step's.
 Result<pid_t> SpawnStepd(const std::string& stepd_path, const std::string& job_dir,
-                         std::chrono::milliseconds timeout);
+                         std::chrono::milliseconds timeout,
+                         const std::string& dir_flag = "--job-dir");
 
 }  // namespace drover::noded

@@ -371,7 +371,7 @@ v1::JobInfo JobInfoFromJob(const Job& job, const JobInfoContext& ctx) {
   info.set_reason(ToProto(job.reason));
   info.set_priority(job.priority);
   info.set_restarts(job.restarts);
-  info.set_batch(true);
+  info.set_batch(!s.script.empty());  // an allocation (salloc, srun) has no script
   info.mutable_exit_code()->set_status(job.exit_code.exit_status);
   info.mutable_exit_code()->set_signal(job.exit_code.signal);
   info.mutable_derived_exit_code();  // 0:0 until steps are modelled

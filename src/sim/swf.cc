@@ -100,7 +100,7 @@ Result<SwfTrace> ParseSwf(std::string_view text, std::string_view file) {
     job.submit_s = static_cast<int64_t>(at(2));
     job.limit_s = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(limit)));
     job.run_s = std::min(static_cast<int64_t>(std::ceil(run)), job.limit_s);
-    job.cpus = static_cast<uint32_t>(procs);
+    job.cpus = static_cast<uint32_t>(std::ceil(procs));  // a fraction of a CPU is one
     job.user = at(12) > 0 && at(12) < UINT32_MAX ? static_cast<uint32_t>(at(12)) : 0;
     trace.jobs.push_back(job);
   }

@@ -51,5 +51,13 @@ TEST(SwfTest, FillsGapsAndClampsRunToLimit) {
   EXPECT_EQ(t->jobs[1].limit_s, 60);
 }
 
+TEST(SwfTest, AFractionOfAProcessorIsOne) {
+  auto t = ParseSwf("7 5 -1 0 8 12.5 -1 .1 1 -1 2 -1 -1 -1 -1 -1 -1 -1\n", "f.swf");
+  ASSERT_TRUE(t.has_value()) << t.error().ToString();
+  ASSERT_EQ(t->jobs.size(), 1u);
+  EXPECT_EQ(t->jobs[0].cpus, 1u);
+  EXPECT_EQ(t->jobs[0].limit_s, 1);
+}
+
 }  // namespace
 }  // namespace drover::sim

@@ -40,7 +40,9 @@ namespace drover::stepd {
 // Slurm's drain reason for a step that outlived SIGKILL.
 inline constexpr std::string_view kUnkillableReason = "Kill task failed";
 
-enum class OpenMode { kTruncate, kAppend };  // --open-mode
+// --open-mode. kTruncateShared: truncate on open, then append, for a file several tasks
+// of a step write (the first one opened truncates it, the others use kAppend).
+enum class OpenMode { kTruncate, kAppend, kTruncateShared };
 // Why a step is terminated: the banner's "DUE TO" clause and the state it ends in.
 enum class TerminateReason {
   kCancelled,  // scancel, requeue: no clause; CANCELLED
@@ -65,6 +67,11 @@ struct LaunchSpec {
   std::string stdin_path;   // empty: /dev/null
   std::string stdout_path;  // empty: /dev/null; relative paths are taken against cwd
   std::string stderr_path;  // empty: the stdout file
+  // Descriptors the task gets instead of the files above (pipes to the supervisor), when
+  // >= 0. The caller keeps ownership; the child dups them before exec.
+  int stdin_fd = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;  // -1 with stderr_path empty: whatever stdout is
   OpenMode open_mode = OpenMode::kTruncate;
   mode_t umask = 022;
   BadCwd bad_cwd = BadCwd::kFail;

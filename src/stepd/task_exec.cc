@@ -148,8 +148,22 @@ Result<PreparedExec> PrepareExec(const LaunchSpec& spec) {
   std::string err = Absolute(spec.stderr_path, spec.cwd);
   p.stderr_to_stdout = err.empty() || err == p.stdout_path;
   p.stderr_path = p.stderr_to_stdout ? p.stdout_path : err;
-  p.output_flags =
-      O_WRONLY | O_CREAT | O_CLOEXEC | (spec.open_mode == OpenMode::kAppend ? O_APPEND : O_TRUNC);
+  p.stdin_fd = spec.stdin_fd;
+  p.stdout_fd = spec.stdout_fd;
+  p.stderr_fd = spec.stderr_fd;
+  if (p.stderr_fd < 0 && spec.stderr_path.empty() && p.stdout_fd >= 0) p.stderr_to_stdout = true;
+  p.output_flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+  switch (spec.open_mode) {
+    case OpenMode::kTruncate:
+      p.output_flags |= O_TRUNC;
+      break;
+    case OpenMode::kAppend:
+      p.output_flags |= O_APPEND;
+      break;
+    case OpenMode::kTruncateShared:
+      p.output_flags |= O_TRUNC | O_APPEND;
+      break;
+  }
   p.cwd = spec.cwd.empty() ? "/" : spec.cwd;
   p.cwd_fallback_tmp = spec.bad_cwd == BadCwd::kUseTmp;
   p.chdir_message = fmt::format("{}couldn't chdir to `{}': ", kStepdErrorPrefix, p.cwd);
@@ -180,12 +194,18 @@ void RunChild(PreparedExec& p, ProcessTracker& tracker, int report_fd) noexcept 
   ::umask(p.umask);
 
   // Opened as the user: files are the user's, and a path the user may not write fails.
-  int in = AboveStdio(::open(p.stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
+  // Descriptors handed in (pipes) are duplicated above 2 first, for the same reason.
+  int in = p.stdin_fd >= 0 ? ::fcntl(p.stdin_fd, F_DUPFD_CLOEXEC, 3)
+                           : AboveStdio(::open(p.stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in < 0) Fail(report_fd, ChildStage::kStdin, errno, 1);
-  int out = AboveStdio(::open(p.stdout_path.c_str(), p.output_flags, 0666));
+  int out = p.stdout_fd >= 0 ? ::fcntl(p.stdout_fd, F_DUPFD_CLOEXEC, 3)
+                             : AboveStdio(::open(p.stdout_path.c_str(), p.output_flags, 0666));
   if (out < 0) Fail(report_fd, ChildStage::kStdout, errno, 1);
   int err_fd = out;
-  if (!p.stderr_to_stdout) {
+  if (p.stderr_fd >= 0) {
+    err_fd = ::fcntl(p.stderr_fd, F_DUPFD_CLOEXEC, 3);
+    if (err_fd < 0) Fail(report_fd, ChildStage::kStderr, errno, 1);
+  } else if (!p.stderr_to_stdout) {
     err_fd = AboveStdio(::open(p.stderr_path.c_str(), p.output_flags, 0666));
     if (err_fd < 0) Fail(report_fd, ChildStage::kStderr, errno, 1);
   }

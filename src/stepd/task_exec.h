@@ -63,6 +63,9 @@ struct PreparedExec {
   std::string stdout_path;
   std::string stderr_path;
   bool stderr_to_stdout = false;
+  int stdin_fd = -1;  // used instead of the paths when >= 0 (LaunchSpec's)
+  int stdout_fd = -1;
+  int stderr_fd = -1;
   int output_flags = 0;
   std::string cwd;
   bool cwd_fallback_tmp = false;

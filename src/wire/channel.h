@@ -13,7 +13,6 @@
 // Thread-safety: none; one owner.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,10 +20,9 @@
 
 #include "base/result.h"
 #include "wire/session.h"
+#include "wire/socket_io.h"
 
 namespace drover::wire {
-
-using Deadline = std::chrono::steady_clock::time_point;
 
 class Channel {
  public:

@@ -34,13 +34,17 @@ constexpr uint32_t kOurMaxFrame = 1 << 20;
 constexpr int64_t kMaxWindow = 0x7fffffff;
 
 // gRPC status codes the session itself produces.
-constexpr int kGrpcCancelled = 1;
-constexpr int kGrpcUnknown = 2;
-constexpr int kGrpcUnimplemented = 12;
-constexpr int kGrpcInternal = 13;
-constexpr int kGrpcUnavailable = 14;
-constexpr int kGrpcUnauthenticated = 16;
-constexpr int kGrpcPermissionDenied = 7;
+constexpr int kGrpcCancelled = CallStatus::kCancelled;
+constexpr int kGrpcUnknown = CallStatus::kUnknown;
+constexpr int kGrpcUnimplemented = CallStatus::kUnimplemented;
+constexpr int kGrpcInternal = CallStatus::kInternal;
+constexpr int kGrpcUnavailable = CallStatus::kUnavailable;
+constexpr int kGrpcUnauthenticated = CallStatus::kUnauthenticated;
+constexpr int kGrpcPermissionDenied = CallStatus::kPermissionDenied;
+
+// HTTP/2 error codes (RFC 9113 7).
+constexpr uint32_t kRefusedStream = 0x7;
+constexpr uint32_t kCancel = 0x8;
 
 Error Malformed(std::string_view what) {
   return Error(ErrorCode::kProtocol, "HTTP/2: " + std::string(what));
@@ -74,6 +78,13 @@ void AppendSetting(uint16_t id, uint32_t value, std::string& out) {
   out.push_back(static_cast<char>(id >> 8));
   out.push_back(static_cast<char>(id));
   AppendU32(value, out);
+}
+
+// gRPC's length-prefixed message: a compressed flag (never set), the length, the bytes.
+void AppendMessageFrame(std::string_view message, std::string& out) {
+  out.push_back(0);
+  AppendU32(static_cast<uint32_t>(message.size()), out);
+  out.append(message);
 }
 
 void AppendWindowUpdate(uint32_t stream, uint32_t increment, std::string& out) {
@@ -176,9 +187,7 @@ void ClientSession::AppendPreface(std::string& out) {
 std::string ClientSession::FrameMessage(std::string_view message) {
   std::string framed;
   framed.reserve(5 + message.size());
-  framed.push_back(0);  // not compressed
-  AppendU32(static_cast<uint32_t>(message.size()), framed);
-  framed.append(message);
+  AppendMessageFrame(message, framed);
   return framed;
 }
 
@@ -193,6 +202,10 @@ void ClientSession::StartCall(std::string_view path, std::string_view authority,
   message_buffer_.clear();
   status_ = {};
   sink_ = std::move(sink);
+  request_queue_.clear();
+  request_sent_ = 0;
+  request_closed_ = false;
+  end_stream_sent_ = false;
   stream_send_window_ = peer_initial_window_;
   stream_recv_unacked_ = 0;
 
@@ -227,26 +240,54 @@ int64_t ClientSession::SendWindow() const {
   return std::max<int64_t>(0, std::min(conn_send_window_, stream_send_window_));
 }
 
-size_t ClientSession::AppendRequestData(std::string_view request, bool last, std::string& out) {
-  size_t sent = 0;
-  if (request.empty() && last) {
-    AppendFrameHeader(0, kData, kEndStream, stream_, out);
-    return 0;
-  }
-  while (sent < request.size()) {
+void ClientSession::QueueMessage(std::string_view message) {
+  DROVER_CHECK(stream_ != 0 && !request_closed_);
+  if (done_) return;  // the server already ended the call: nobody reads it
+  AppendMessageFrame(message, request_queue_);
+}
+
+void ClientSession::CloseRequest() {
+  DROVER_CHECK(stream_ != 0 && !request_closed_);
+  request_closed_ = true;
+}
+
+void ClientSession::AppendRequestData(std::string& out) {
+  if (done_ || end_stream_sent_) return;
+  while (request_sent_ < request_queue_.size()) {
     int64_t window = SendWindow();
     if (window == 0) break;
-    size_t n = std::min<size_t>({request.size() - sent, static_cast<size_t>(window),
+    size_t n = std::min<size_t>({request_queue_.size() - request_sent_, static_cast<size_t>(window),
                                  static_cast<size_t>(peer_max_frame_)});
-    bool end = last && sent + n == request.size();
+    bool end = request_closed_ && request_sent_ + n == request_queue_.size();
     AppendFrameHeader(n, kData, end ? kEndStream : 0, stream_, out);
-    out.append(request.substr(sent, n));
-    sent += n;
+    out.append(request_queue_, request_sent_, n);
+    request_sent_ += n;
     conn_send_window_ -= static_cast<int64_t>(n);
     stream_send_window_ -= static_cast<int64_t>(n);
+    end_stream_sent_ = end;
   }
-  return sent;
+  if (request_sent_ == request_queue_.size()) {
+    request_queue_.clear();
+    request_sent_ = 0;
+  } else if (request_sent_ > 0 && request_sent_ >= request_queue_.size() / 2) {
+    // Dropping the sent front only once it is half the queue keeps sending linear.
+    request_queue_.erase(0, request_sent_);
+    request_sent_ = 0;
+  }
+  if (request_closed_ && request_queue_.empty() && !end_stream_sent_) {
+    AppendFrameHeader(0, kData, kEndStream, stream_, out);
+    end_stream_sent_ = true;
+  }
 }
+
+void ClientSession::CancelCall(std::string& out) {
+  if (done_) return;
+  AppendFrameHeader(4, kRstStream, 0, stream_, out);
+  AppendU32(kCancel, out);
+  EndCall(kGrpcCancelled, "call cancelled");
+}
+
+void ClientSession::AbortCall(int code, std::string message) { EndCall(code, std::move(message)); }
 
 CallStatus ClientSession::TakeStatus() {
   DROVER_CHECK(done_);
@@ -259,6 +300,8 @@ void ClientSession::EndCall(int code, std::string message) {
   status_.code = code;
   status_.message = std::move(message);
   sink_ = nullptr;
+  request_queue_.clear();
+  request_sent_ = 0;
 }
 
 Status ClientSession::Receive(std::string_view& in, std::string& out) {
@@ -276,6 +319,7 @@ Status ClientSession::Receive(std::string_view& in, std::string& out) {
     in.remove_prefix(9 + h.length);
     RETURN_IF_ERROR(OnFrame(h, payload, out));
   }
+  AppendRequestData(out);
   return Ok();
 }
 
@@ -366,9 +410,9 @@ Status ClientSession::OnFrame(const FrameHeader& h, std::string_view payload, st
       if (payload.size() != 4) return Malformed("bad RST_STREAM");
       if (h.stream == stream_ && !done_) {
         uint32_t error = ReadU32(payload, 0);
-        int code = error == 0x7 ? kGrpcUnavailable  // REFUSED_STREAM
-                   : error == 0x8 ? kGrpcCancelled  // CANCEL
-                                  : kGrpcInternal;
+        int code = error == kRefusedStream ? kGrpcUnavailable
+                   : error == kCancel      ? kGrpcCancelled
+                                           : kGrpcInternal;
         EndCall(code, "stream reset by the server (HTTP/2 error " + std::to_string(error) + ")");
       }
       return Ok();

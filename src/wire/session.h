@@ -2,7 +2,8 @@
 // in, bytes out, no sockets and no clock. Channel (channel.h) does the I/O.
 //
 // One session is one connection on which calls are made one after another (the commands
-// make one or a few calls each, never concurrent ones). It speaks just what a gRPC server
+// make one or a few calls each, never concurrent ones; a streaming call owns its
+// connection, see stream.h). It speaks just what a gRPC server
 // needs: the preface and SETTINGS, HEADERS/CONTINUATION with HPACK, DATA split to the
 // peer's frame size and flow-control windows, PING and SETTINGS acknowledgements,
 // WINDOW_UPDATE as replies are consumed, RST_STREAM and GOAWAY. Reply messages are
@@ -26,8 +27,18 @@
 
 namespace drover::wire {
 
-// How a call ended, from its trailers (or from RST_STREAM / GOAWAY).
+// How a call ended, from its trailers (or from RST_STREAM / GOAWAY, or locally).
 struct CallStatus {
+  // The gRPC codes the client side produces itself.
+  static constexpr int kOk = 0;
+  static constexpr int kCancelled = 1;
+  static constexpr int kUnknown = 2;
+  static constexpr int kPermissionDenied = 7;
+  static constexpr int kUnimplemented = 12;
+  static constexpr int kInternal = 13;
+  static constexpr int kUnavailable = 14;
+  static constexpr int kUnauthenticated = 16;
+
   int code = 0;           // grpc-status: 0 OK, 14 UNAVAILABLE, ...
   std::string message;    // grpc-message, percent-decoded
   std::string details;    // grpc-status-details-bin, base64-decoded
@@ -52,15 +63,34 @@ class ClientSession {
   void StartCall(std::string_view path, std::string_view authority,
                  std::span<const Header> metadata, int64_t timeout_ms, MessageSink sink,
                  std::string& out);
-  // Appends as much of `request` (already gRPC-framed) as the peer's windows allow as
-  // DATA frames, ending the stream with the last byte; returns the bytes sent.
-  size_t AppendRequestData(std::string_view request, bool last, std::string& out);
+
+  // The request side of the call. Messages are queued, gRPC-framed, and leave as DATA
+  // frames only as far as the peer's windows allow: AppendRequestData sends what it can,
+  // and Receive sends more whenever a WINDOW_UPDATE or SETTINGS opens a window, so a
+  // request larger than the window goes out as the server reads it. A streaming call
+  // queues messages at any time until CloseRequest.
+  // REQUIRES (all three): a call was started and CloseRequest was not called for it.
+  void QueueMessage(std::string_view message);
+  // No more messages: END_STREAM goes out with the last queued byte.
+  void CloseRequest();
+  // Appends queued DATA frames the windows allow, and END_STREAM once everything is sent
+  // after CloseRequest. Nothing once the call has ended.
+  void AppendRequestData(std::string& out);
+  // Queued request bytes not yet sent.
+  size_t request_queued() const { return request_queue_.size() - request_sent_; }
   // Bytes the windows let us send now.
   int64_t SendWindow() const;
 
   // Consumes every complete frame at the front of `in` (leaving a partial one), appending
-  // what must be answered (acks, window updates) to `out`.
+  // what must be answered (acks, window updates) and the request data that opened windows
+  // allow to `out`.
   Status Receive(std::string_view& in, std::string& out);
+
+  // Cancels the call in progress: appends RST_STREAM(CANCEL); the call ends CANCELLED.
+  void CancelCall(std::string& out);
+  // Ends the call in progress without the server's word (the connection was lost or
+  // broke the protocol): its status becomes `code` and `message`. No-op after the end.
+  void AbortCall(int code, std::string message);
 
   bool call_done() const { return done_; }
   // The server said GOAWAY: no new call may start on this connection.
@@ -105,6 +135,11 @@ class ClientSession {
   std::string header_block_;
   std::string message_buffer_;
   MessageSink sink_;
+  // Request bytes (framed messages) from request_sent_ on are still to go out.
+  std::string request_queue_;
+  size_t request_sent_ = 0;
+  bool request_closed_ = false;
+  bool end_stream_sent_ = false;
   CallStatus status_;
   uint32_t goaway_last_stream_ = UINT32_MAX;
 };

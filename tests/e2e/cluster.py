@@ -60,7 +60,8 @@ class LocalCluster:
     bin: pathlib.Path
     env: dict  # the whole environment commands run with: SLURM_CONF and PATH set
 
-    def run(self, *argv, cwd=None, timeout=60, env=None):
+    def run(self, *argv, cwd=None, timeout=60, env=None, input=None):
+        """Runs a command with the cluster's environment; stdin is `input` (or empty)."""
         full_env = dict(self.env)
         full_env.update(env or {})
         return subprocess.run(
@@ -70,6 +71,8 @@ class LocalCluster:
             capture_output=True,
             text=True,
             timeout=timeout,
+            input=input,
+            stdin=subprocess.DEVNULL if input is None else None,
         )
 
     def drover(self, *argv, timeout=180):

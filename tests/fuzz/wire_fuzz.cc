@@ -1,5 +1,6 @@
 // The client side of gRPC's wire protocol (src/wire) over arbitrary server bytes: HPACK
-// blocks, Huffman strings, and frame streams fed to a session with a call in progress.
+// blocks, Huffman strings, and frame streams fed to a session with a streaming call in
+// progress.
 // Nothing the server sends may crash the client or make it read out of bounds.
 #include <cstddef>
 #include <cstdint>
@@ -42,7 +43,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           return drover::Ok();
                         },
                         out);
-      session.AppendRequestData(drover::wire::ClientSession::FrameMessage("x"), true, out);
+      // A streaming call's request side: more than the default windows, queued while
+      // replies arrive and half-closed halfway, so window updates release request data.
+      session.QueueMessage(std::string(70000, 'x'));
+      session.AppendRequestData(out);
       // Fed in pieces, as reads would deliver it.
       std::string buffer;
       for (size_t at = 0; at < in.size(); at += 7) {
@@ -50,6 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string_view view = buffer;
         if (!session.Receive(view, out)) break;
         buffer.erase(0, buffer.size() - view.size());
+        if (at == in.size() / 2 / 7 * 7) {
+          session.QueueMessage("y");
+          session.CloseRequest();
+          session.AppendRequestData(out);
+        }
         if (session.call_done()) {
           (void)session.TakeStatus();
           break;

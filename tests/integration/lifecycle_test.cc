@@ -43,7 +43,7 @@ class LifecycleTest : public ClusterTest {
   }
 };
 
-TEST_F(LifecycleTest, EndedJobKeepsItsNodesUntilEveryNodeConfirms) {
+TEST_F(LifecycleTest, EachNodeReturnsOnceItConfirms) {
   JobId id = SubmitTwoNodeJob();
   JobSpec wide = Spec();
   wide.ntasks = 12;  // needs n1 or n2 back
@@ -76,13 +76,15 @@ TEST_F(LifecycleTest, EndedJobKeepsItsNodesUntilEveryNodeConfirms) {
   EXPECT_EQ(cluster_->Node("n1")->completing_jobs, 0u);
   ASSERT_TRUE(cluster_->Confirm(id, "n1").has_value());  // repeated: harmless
   EXPECT_EQ(Waiting(id), std::vector<std::string>{"n2"});
-  EXPECT_EQ(StateOf(next), JobState::kPending);
+  // n1 is clean: it went back at once, while n2 still holds the job; `next` took it.
+  EXPECT_EQ(StateOf(next), JobState::kRunning);
+  EXPECT_EQ(NodeStateLong(*cluster_->Node("n1")), "ALLOCATED");
+  EXPECT_EQ(cluster_->Node("n2")->alloc_cpus, 4u);
 
   ASSERT_TRUE(cluster_->Confirm(id, "n2").has_value());
   EXPECT_EQ(StateOf(id), JobState::kCompleted);
   EXPECT_TRUE(Waiting(id).empty());
-  EXPECT_EQ(NodeStateLong(*cluster_->Node("n2")), "ALLOCATED");  // `next` took it at once
-  EXPECT_EQ(StateOf(next), JobState::kRunning);
+  EXPECT_EQ(NodeStateLong(*cluster_->Node("n2")), "IDLE");
   ASSERT_TRUE(cluster_->Confirm(id, "n2").has_value());  // after the end: harmless
   EXPECT_EQ(StateOf(id), JobState::kCompleted);
 }

@@ -15,6 +15,13 @@ void FakeNodeTransport::SignalJob(const std::string& node, JobId job, int signal
       {NodeRequest::Kind::kSignal, node, job, signal, JobState::kCancelled, batch_only});
 }
 
+void FakeNodeTransport::SignalStep(const std::string& node, JobId job, uint32_t step, int signal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  NodeRequest r{NodeRequest::Kind::kSignalStep, node, job, signal};
+  r.step = step;
+  requests_.push_back(std::move(r));
+}
+
 void FakeNodeTransport::TerminateJob(const std::string& node, JobId job, JobState end_state) {
   std::lock_guard<std::mutex> lock(mu_);
   requests_.push_back({NodeRequest::Kind::kTerminate, node, job, 0, end_state});

@@ -15,12 +15,13 @@
 namespace drover::testing {
 
 struct NodeRequest {
-  enum class Kind { kLaunch, kSignal, kTerminate } kind;
+  enum class Kind { kLaunch, kSignal, kTerminate, kSignalStep } kind;
   std::string node;
   JobId job = 0;
   int signal = 0;
   JobState end_state = JobState::kCancelled;  // kTerminate: why the job ends
   bool batch_only = false;                    // kSignal: the batch shell alone
+  uint32_t step = 0;                          // kSignalStep
 };
 
 class FakeNodeTransport final : public ctld::NodeTransport {
@@ -28,6 +29,7 @@ class FakeNodeTransport final : public ctld::NodeTransport {
   void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) override;
   void SignalJob(const std::string& node, JobId job, int signal, bool batch_only) override;
   void TerminateJob(const std::string& node, JobId job, JobState end_state) override;
+  void SignalStep(const std::string& node, JobId job, uint32_t step, int signal) override;
 
   std::vector<NodeRequest> requests() const;
   // Jobs launched on `node` and not terminated since.

@@ -42,6 +42,23 @@ class UnreachableClient final : public client::ControllerClient {
   Result<v1::ListPrioritiesResponse> ListPriorities(const v1::ListPrioritiesRequest&) override {
     return error_;
   }
+  Result<std::unique_ptr<client::JobEventStream>> AllocateJob(
+      const v1::AllocateJobRequest&) override {
+    return error_;
+  }
+  Result<v1::JobAllocation> GetJobAllocation(const v1::GetJobAllocationRequest&) override {
+    return error_;
+  }
+  Result<v1::CompleteJobAllocationResponse> CompleteJobAllocation(
+      const v1::CompleteJobAllocationRequest&) override {
+    return error_;
+  }
+  Result<v1::CreateStepResponse> CreateStep(const v1::CreateStepRequest&) override {
+    return error_;
+  }
+  Result<v1::CompleteStepResponse> CompleteStep(const v1::CompleteStepRequest&) override {
+    return error_;
+  }
 
  private:
   Error error_;

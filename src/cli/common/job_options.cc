@@ -448,6 +448,7 @@ struct Table {
   Table() {
     for (const auto& r : GeneralRows()) rows.push_back(r);
     for (const auto& r : ResourceRows()) rows.push_back(r);
+    for (const auto& r : StepRows()) rows.push_back(r);
     for (uint8_t command : {uint8_t{kSbatch}, uint8_t{kSalloc}, uint8_t{kSrun}}) {
       auto& list = specs[command];
       for (size_t i = 0; i < rows.size(); ++i) {

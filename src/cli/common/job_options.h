@@ -111,6 +111,11 @@ struct JobOptions {
   OpenModeOpt open_mode = OpenModeOpt::kUnset;
   bool get_user_env = false;
   std::optional<std::string> uid, gid;
+  // Steps (srun) and interactive allocations (salloc, srun): job_options_steps.cc
+  bool label = false, unbuffered = false, overlap = false, exact = false, no_shell = false;
+  std::optional<bool> kill_on_bad_exit;
+  std::optional<int64_t> immediate_s;  // -I/--immediate[=secs]; bare -I: 0
+  std::optional<std::string> cpu_bind, mpi;
   // Command behaviour (not part of the job)
   std::optional<std::string> wrap;
   bool parsable = false, test_only = false, wait = false;
@@ -189,6 +194,7 @@ Result<std::vector<std::string>> ParseMailTypes(std::string_view value);
 Status ValidateDistribution(std::string_view value);
 std::span<const JobOptionRow> ResourceRows();  // job_options_resources.cc
 std::span<const JobOptionRow> GeneralRows();   // job_options.cc
+std::span<const JobOptionRow> StepRows();      // job_options_steps.cc
 }  // namespace job_options_internal
 
 }  // namespace drover::cli

@@ -91,7 +91,8 @@ int Show(const Invocation& inv, std::vector<std::string> words, const ClientFact
   if (entity == "hostlistsorted") return ShowHostlist(inv, words, /*sorted=*/true);
   if (std::string_view call = LoadCallFor(entity); !call.empty()) {
     bool served = Matches(entity, "jobs", 1) || Matches(entity, "nodes", 1) ||
-                  Matches(entity, "partitions", 1) || Matches(entity, "config", 1);
+                  Matches(entity, "partitions", 1) || Matches(entity, "config", 1) ||
+                  Matches(entity, "steps", 2);
     if (!served) {
       inv.err << call << " error: " << ErrorText(ErrorCode::kNotSupported) << "\n";
       return 1;
@@ -101,6 +102,7 @@ int Show(const Invocation& inv, std::vector<std::string> words, const ClientFact
     if (Matches(entity, "jobs", 1)) return ShowJobs(inv, *client, words, options);
     if (Matches(entity, "nodes", 1)) return ShowNodes(inv, *client, words, options);
     if (Matches(entity, "partitions", 1)) return ShowPartitions(inv, *client, words, options);
+    if (Matches(entity, "steps", 2)) return ShowSteps(inv, *client, words, options);
     return ShowConfig(inv, *client);
   }
   inv.err << "scontrol: error: invalid entity:" << entity << " for keyword:show\n";

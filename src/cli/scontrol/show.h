@@ -29,6 +29,7 @@ struct ShowOptions {
 std::string RenderJob(const v1::JobInfo& job, const ShowOptions& options, int64_t now);
 std::string RenderNode(const v1::NodeInfo& node, const ShowOptions& options);
 std::string RenderPartition(const v1::PartitionInfo& partition, const ShowOptions& options);
+std::string RenderStep(const v1::StepInfo& step, const ShowOptions& options);
 // "Configuration data as of ...", "Key = value" lines, then the controllers' status.
 std::string RenderConfig(const v1::GetConfigResponse& config, const v1::PingResponse* ping);
 // "Slurmctld(primary) at vm is UP".
@@ -49,6 +50,9 @@ int ShowNodes(const Invocation& inv, client::ControllerClient& client,
               const std::vector<std::string>& words, const ShowOptions& options);
 int ShowPartitions(const Invocation& inv, client::ControllerClient& client,
                    const std::vector<std::string>& words, const ShowOptions& options);
+// `words`: step ids ("42.0") or job ids (every step of the job).
+int ShowSteps(const Invocation& inv, client::ControllerClient& client,
+              const std::vector<std::string>& words, const ShowOptions& options);
 int ShowConfig(const Invocation& inv, client::ControllerClient& client);
 int Ping(const Invocation& inv, client::ControllerClient& client);
 // scontrol ping when slurm.conf names more than one SlurmctldHost: each is dialled on its

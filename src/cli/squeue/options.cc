@@ -220,8 +220,16 @@ Result<Options> ParseOptions(const std::vector<std::string>& args, uint32_t uid)
       case kWckey:
         for (auto& s : SplitList(value)) filter->add_wckeys(s);
         break;
+      case kSteps:
+        o.steps = true;
+        // -s 42.0,43.1: the jobs of the steps named.
+        for (const std::string& item : SplitJobList(value)) {
+          ASSIGN_OR_RETURN(v1::JobRef ref, ParseJobRef(item));
+          *filter->add_jobs() = std::move(ref);
+        }
+        break;
       default:
-        break;  // -v, -M, -s, --noconvert, --hide, --local: accepted, no effect yet
+        break;  // -v, -M, --noconvert, --hide, --local: accepted, no effect yet
     }
   }
   // `squeue -j 42,43`: -j's argument is optional, so getopt leaves it as a positional.

@@ -30,6 +30,7 @@ struct Options {
   bool long_listing = false;  // -l: the date line first
   bool start = false;         // --start: pending jobs with their expected start
   bool json = false;
+  bool steps = false;  // -s: steps instead of jobs
   std::optional<int> iterate_s;  // -i
   bool help = false;
   bool usage = false;

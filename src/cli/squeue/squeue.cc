@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <thread>
 
+#include "base/duration.h"
 #include "cli/common/version.h"
 #include "cli/squeue/options.h"
 #include "cli/squeue/render.h"
@@ -26,8 +28,38 @@ int64_t NowSeconds() {
       .count();
 }
 
+// squeue -s: running steps, in Slurm's default step format ("%.15i %.8j %.9P %.8u %.9M %N").
+int Steps(const Invocation& inv, client::ControllerClient& client, const Options& options) {
+  v1::ListStepsRequest request;
+  *request.mutable_filter() = options.request.filter();
+  Result<std::vector<v1::StepInfo>> steps = client.ListSteps(request);
+  if (!steps) {
+    inv.err << "slurm_get_job_steps error: " << steps.error().message() << "\n";
+    return 1;
+  }
+  auto right = [](std::string text, size_t width) {
+    if (text.size() > width) text.resize(width);
+    return std::string(width - text.size(), ' ') + text;
+  };
+  if (!options.no_header) {
+    inv.out << right("STEPID", 15) << " " << right("NAME", 8) << " " << right("PARTITION", 9)
+            << " " << right("USER", 8) << " " << right("TIME", 9) << " NODELIST\n";
+  }
+  const int64_t now = NowSeconds();
+  for (const v1::StepInfo& s : *steps) {
+    std::string id = std::to_string(s.id().job_id()) + "." + std::to_string(s.id().step_id());
+    std::string user = s.user().name().empty() ? std::to_string(s.user().uid()) : s.user().name();
+    int64_t used = std::max<int64_t>(0, now - s.start_time());
+    inv.out << right(id, 15) << " " << right(s.name(), 8) << " " << right(s.partition(), 9) << " "
+            << right(user, 8) << " " << right(FormatElapsed(Duration::FromSeconds(used)), 9) << " "
+            << s.node_list() << "\n";
+  }
+  return 0;
+}
+
 // One listing; returns the exit code.
 int Once(const Invocation& inv, client::ControllerClient& client, const Options& options) {
+  if (options.steps) return Steps(inv, client, options);
   v1::ListJobsRequest request = options.request;
   request.set_brief(BriefSuffices(options));
   Result<std::vector<v1::JobInfo>> jobs = client.ListJobs(request);

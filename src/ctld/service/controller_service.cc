@@ -1,6 +1,8 @@
 // The job RPCs of ControllerService: submit, list, and the multi-job actions.
 #include "ctld/service/controller_service.h"
 
+#include <csignal>
+
 #include "ctld/service/job_filter.h"
 #include "ctld/service/names.h"
 #include "rpc/convert_job.h"
@@ -116,7 +118,39 @@ grpc::Status ControllerService::CancelJobs(grpc::ServerContext* context,
         Error(ErrorCode::kInvalidArgument, "Invalid signal number: " + std::to_string(signal)));
   }
   bool batch_only = req->batch_only();
-  return ForEachJob(context, req->jobs(), req->filter(), resp,
+  // Steps (scancel 42.1, 42.batch) are signalled one by one; the jobs named go together.
+  google::protobuf::RepeatedPtrField<v1::JobRef> jobs;
+  std::vector<v1::JobRef> steps;
+  for (const v1::JobRef& ref : req->jobs()) {
+    if (ref.has_step()) {
+      steps.push_back(ref);
+    } else {
+      *jobs.Add() = ref;
+    }
+  }
+  if (!steps.empty()) {
+    Identity who;
+    if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
+    for (const v1::JobRef& ref : steps) {
+      const uint32_t step = ref.step().step_id();
+      const bool batch = ref.step().kind() == v1::STEP_KIND_BATCH;
+      const bool normal = ref.step().kind() == v1::STEP_KIND_NORMAL;
+      Result<std::vector<Status>> results = options_.controller->ActOnJobs(
+          {ref.job_id()}, [=](Engine& e, JobId id, TimePoint) -> Status {
+            // Slurm kills a cancelled step outright; the batch step is the job's script.
+            int sig = signal == 0 ? SIGKILL : signal;
+            if (batch) return e.Signal(id, sig, who, /*batch_only=*/true);
+            if (!normal) return Error(ErrorCode::kNotSupported, "only N.M and N.batch steps");
+            return e.SignalStep(id, step, sig, who);
+          });
+      if (!results) return rpc::ToGrpcStatus(results.error());
+      v1::JobActionResult* r = resp->add_results();
+      *r->mutable_job() = ref;
+      if (!(*results)[0]) *r->mutable_error() = rpc::ToProto((*results)[0].error());
+    }
+    if (jobs.empty()) return grpc::Status::OK;
+  }
+  return ForEachJob(context, jobs, req->filter(), resp,
                     [signal, batch_only](Engine& e, JobId id, const Identity& who, TimePoint now) {
                       return signal == 0 ? e.Cancel(id, who, now)
                                          : e.Signal(id, signal, who, batch_only);

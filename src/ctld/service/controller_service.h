@@ -7,7 +7,7 @@
 // exact Error (code, message, context). Multi-job actions answer per job in
 // JobActionResult and fail as a whole only when the request itself is invalid.
 //
-// RPCs of the contract this version does not serve (steps, allocations, reservations,
+// RPCs of the contract this version does not serve (reservations,
 // partitions' create/update/delete, tokens, diagnostics, shutdown) answer UNIMPLEMENTED
 // with kNotSupported (controller_service_unimplemented.cc).
 //
@@ -58,23 +58,25 @@ class ControllerService final : public v1::Controller::Service {
   grpc::Status ListPriorities(grpc::ServerContext* context, const v1::ListPrioritiesRequest* req,
                               grpc::ServerWriter<v1::ListPrioritiesResponse>* writer) override;
 
-  // Not served yet (controller_service_unimplemented.cc).
-  grpc::Status TestJob(grpc::ServerContext*, const v1::TestJobRequest*,
-                       v1::TestJobResponse*) override;
-  grpc::Status AllocateJob(grpc::ServerContext*, const v1::AllocateJobRequest*,
+  // Allocations and steps: salloc, srun (controller_service_steps.cc).
+  grpc::Status AllocateJob(grpc::ServerContext* context, const v1::AllocateJobRequest* req,
                            grpc::ServerWriter<v1::JobEvent>*) override;
-  grpc::Status GetJobAllocation(grpc::ServerContext*, const v1::GetJobAllocationRequest*,
+  grpc::Status GetJobAllocation(grpc::ServerContext* context, const v1::GetJobAllocationRequest*,
                                 v1::JobAllocation*) override;
-  grpc::Status CompleteJobAllocation(grpc::ServerContext*, const v1::CompleteJobAllocationRequest*,
+  grpc::Status CompleteJobAllocation(grpc::ServerContext* context, const v1::CompleteJobAllocationRequest*,
                                      v1::CompleteJobAllocationResponse*) override;
+  grpc::Status CreateStep(grpc::ServerContext* context, const v1::CreateStepRequest*,
+                          v1::CreateStepResponse*) override;
+  grpc::Status CompleteStep(grpc::ServerContext* context, const v1::CompleteStepRequest*,
+                            v1::CompleteStepResponse*) override;
+  grpc::Status ListSteps(grpc::ServerContext* context, const v1::ListStepsRequest*,
+                         grpc::ServerWriter<v1::ListStepsResponse>*) override;
+
+  // Not served yet (controller_service_unimplemented.cc).
   grpc::Status WatchJob(grpc::ServerContext*, const v1::WatchJobRequest*,
                         grpc::ServerWriter<v1::JobEvent>*) override;
-  grpc::Status CreateStep(grpc::ServerContext*, const v1::CreateStepRequest*,
-                          v1::CreateStepResponse*) override;
-  grpc::Status CompleteStep(grpc::ServerContext*, const v1::CompleteStepRequest*,
-                            v1::CompleteStepResponse*) override;
-  grpc::Status ListSteps(grpc::ServerContext*, const v1::ListStepsRequest*,
-                         grpc::ServerWriter<v1::ListStepsResponse>*) override;
+  grpc::Status TestJob(grpc::ServerContext*, const v1::TestJobRequest*,
+                       v1::TestJobResponse*) override;
   grpc::Status GetBatchScript(grpc::ServerContext*, const v1::GetBatchScriptRequest*,
                               v1::GetBatchScriptResponse*) override;
   grpc::Status SuspendJobs(grpc::ServerContext*, const v1::SuspendJobsRequest*,

@@ -16,14 +16,7 @@ grpc::Status NotSupported() { return rpc::ToGrpcStatus(Error(ErrorCode::kNotSupp
   }
 
 DROVER_NOT_SUPPORTED(TestJob, TestJobRequest, v1::TestJobResponse*)
-DROVER_NOT_SUPPORTED(AllocateJob, AllocateJobRequest, grpc::ServerWriter<v1::JobEvent>*)
-DROVER_NOT_SUPPORTED(GetJobAllocation, GetJobAllocationRequest, v1::JobAllocation*)
-DROVER_NOT_SUPPORTED(CompleteJobAllocation, CompleteJobAllocationRequest,
-                     v1::CompleteJobAllocationResponse*)
 DROVER_NOT_SUPPORTED(WatchJob, WatchJobRequest, grpc::ServerWriter<v1::JobEvent>*)
-DROVER_NOT_SUPPORTED(CreateStep, CreateStepRequest, v1::CreateStepResponse*)
-DROVER_NOT_SUPPORTED(CompleteStep, CompleteStepRequest, v1::CompleteStepResponse*)
-DROVER_NOT_SUPPORTED(ListSteps, ListStepsRequest, grpc::ServerWriter<v1::ListStepsResponse>*)
 DROVER_NOT_SUPPORTED(GetBatchScript, GetBatchScriptRequest, v1::GetBatchScriptResponse*)
 DROVER_NOT_SUPPORTED(SuspendJobs, SuspendJobsRequest, v1::JobActionResponse*)
 DROVER_NOT_SUPPORTED(ResumeJobs, ResumeJobsRequest, v1::JobActionResponse*)

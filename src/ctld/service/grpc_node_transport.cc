@@ -212,6 +212,27 @@ void GrpcNodeTransport::SignalJob(const std::string& node, JobId job, int signal
   });
 }
 
+void GrpcNodeTransport::SignalStep(const std::string& node, JobId job, uint32_t step,
+                                   int signal) {
+  Post(node, job, [this, node, job, step, signal](Shard& shard) {
+    std::shared_ptr<grpc::Channel> channel = ChannelTo(shard, node);
+    if (!channel) return;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline_);
+    v1::SignalStepRequest req;
+    req.mutable_step_id()->set_job_id(job);
+    req.mutable_step_id()->set_kind(v1::STEP_KIND_NORMAL);
+    req.mutable_step_id()->set_step_id(step);
+    req.set_signal(signal);
+    v1::SignalStepResponse resp;
+    grpc::Status s = v1::NodeControl::NewStub(channel)->SignalStep(&context, req, &resp);
+    if (!s.ok()) {
+      log_.Warn("StepId={}.{} signal {} to NodeName={} failed: {}", job, step, signal, node,
+                rpc::FromGrpcStatus(s).ToString());
+    }
+  });
+}
+
 void GrpcNodeTransport::TerminateJob(const std::string& node, JobId job, JobState end_state) {
   Post(node, job, [this, node, job, end_state](Shard& shard) {
     std::shared_ptr<grpc::Channel> channel = ChannelTo(shard, node);

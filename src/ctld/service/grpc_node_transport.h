@@ -59,6 +59,7 @@ class GrpcNodeTransport final : public NodeTransport {
   void LaunchBatchJob(const std::string& node, std::shared_ptr<const Job> job) override;
   void SignalJob(const std::string& node, JobId job, int signal, bool batch_only) override;
   void TerminateJob(const std::string& node, JobId job, JobState end_state) override;
+  void SignalStep(const std::string& node, JobId job, uint32_t step, int signal) override;
 
  private:
   static constexpr size_t kShards = 16;

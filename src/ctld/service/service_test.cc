@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "auth/step_credential.h"
 #include "ctld/service/ctld_server.h"
 #include "drover/v1/controller.grpc.pb.h"
 #include "drover/v1/node.grpc.pb.h"
@@ -457,6 +458,112 @@ TEST_F(ServiceTest, ListPrioritiesExplainsMultifactorFromTheSnapshot) {
   req.mutable_filter()->add_partitions("nosuch");
   EXPECT_TRUE(ListPriorities(*root_, req, &first).empty());
   EXPECT_EQ(first.weights().job_size(), 1000u);  // weights come even with no jobs
+}
+
+
+TEST_F(ServiceTest, AllocateJobGrantsStepsAndEndsWithItsClient) {
+  RegisterNodes();
+  v1::AllocateJobRequest req;
+  req.mutable_spec()->set_name("sh");
+  req.mutable_spec()->set_min_nodes(2);
+  req.mutable_spec()->set_num_tasks(2);
+  req.mutable_spec()->set_time_limit_s(600);
+  auto context = ContextAs(kAlice);
+  auto reader = root_->AllocateJob(context.get(), req);
+  v1::JobEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  ASSERT_TRUE(event.has_granted()) << event.DebugString();
+  const uint32_t job = event.job_id();
+  EXPECT_EQ(event.granted().node_list(), "n[1-2]");
+  EXPECT_EQ(event.granted().nodes_size(), 2);
+  EXPECT_EQ(event.granted().time_limit_s(), 600);
+  EXPECT_EQ(transport_.CountOf(testing::NodeRequest::Kind::kLaunch, job), 0u);
+
+  {  // srun inside it: the allocation, then a step with a credential the nodes accept.
+    v1::GetJobAllocationRequest get;
+    get.set_job_id(job);
+    v1::JobAllocation alloc;
+    ASSERT_TRUE(root_->GetJobAllocation(ContextAs(kAlice).get(), get, &alloc).ok());
+    EXPECT_EQ(alloc.node_list(), "n[1-2]");
+    EXPECT_FALSE(root_->GetJobAllocation(ContextAs(kBob).get(), get, &alloc).ok());
+
+    v1::CreateStepRequest step;
+    step.set_job_id(job);
+    step.mutable_spec()->set_num_tasks(2);
+    step.mutable_spec()->set_command("hostname");
+    v1::CreateStepResponse created;
+    grpc::Status s = root_->CreateStep(ContextAs(kAlice).get(), step, &created);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(created.step_id().step_id(), 0u);
+    ASSERT_EQ(created.layout().nodes_size(), 2);
+    EXPECT_EQ(created.layout().nodes(1).task_ids(0), 1u);
+    auto payload = auth::VerifyStepCredential(auth::Munge(munged_->socket_path()),
+                                              created.credential(), 0, clock_.Now());
+    ASSERT_TRUE(payload.has_value()) << payload.error().ToString();
+    EXPECT_EQ(payload->user().uid(), kAlice);
+    EXPECT_EQ(payload->job().job_id(), job);
+    EXPECT_EQ(payload->layout().num_tasks(), 2u);
+
+    v1::ListStepsRequest list;
+    auto steps_context = ContextAs(kAlice);
+    auto steps = root_->ListSteps(steps_context.get(), list);
+    v1::ListStepsResponse chunk;
+    ASSERT_TRUE(steps->Read(&chunk));
+    ASSERT_EQ(chunk.steps_size(), 1);
+    EXPECT_EQ(chunk.steps(0).command(), "hostname");
+    EXPECT_EQ(chunk.steps(0).node_list(), "n[1-2]");
+    EXPECT_TRUE(steps->Finish().ok());
+
+    v1::CompleteStepRequest done;
+    *done.mutable_step_id() = created.step_id();
+    v1::CompleteStepResponse ok;
+    EXPECT_TRUE(root_->CompleteStep(ContextAs(kAlice).get(), done, &ok).ok());
+  }
+
+  v1::CompleteJobAllocationRequest complete;
+  complete.set_job_id(job);
+  v1::CompleteJobAllocationResponse resp;
+  ASSERT_TRUE(root_->CompleteJobAllocation(ContextAs(kAlice).get(), complete, &resp).ok());
+  ASSERT_TRUE(reader->Read(&event));
+  ASSERT_TRUE(event.has_ended()) << event.DebugString();
+  EXPECT_EQ(event.ended().state(), v1::JOB_STATE_COMPLETED);
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_TRUE(reader->Finish().ok());
+}
+
+TEST_F(ServiceTest, AWaitingAllocationWhoseClientGoesAwayIsWithdrawn) {
+  RegisterNodes();
+  v1::AllocateJobRequest req;
+  req.mutable_spec()->set_min_nodes(2);
+  req.mutable_spec()->set_time_limit_s(600);
+  auto holder_context = ContextAs(kAlice);
+  auto holder = root_->AllocateJob(holder_context.get(), req);
+  v1::JobEvent event;
+  ASSERT_TRUE(holder->Read(&event));
+  ASSERT_TRUE(event.has_granted());
+  const uint32_t first = event.job_id();
+
+  auto context = ContextAs(kAlice);
+  auto reader = root_->AllocateJob(context.get(), req);
+  ASSERT_TRUE(reader->Read(&event));
+  ASSERT_TRUE(event.has_queued()) << event.DebugString();
+  const uint32_t job = event.job_id();
+  context->TryCancel();
+  (void)reader->Finish();
+  // The controller notices within its client check and ends the job.
+  std::shared_ptr<const ClusterSnapshot> snap = controller_->Snapshot();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (snap->FindJob(job)->state == JobState::kPending &&
+         std::chrono::steady_clock::now() < deadline) {
+    snap = controller_->WaitForSnapshot(snap, std::chrono::milliseconds(500));
+  }
+  EXPECT_EQ(snap->FindJob(job)->state, JobState::kCancelled);
+
+  // After its grant an allocation outlives its client (InactiveLimit=0, salloc
+  // --no-shell): the holder goes away and its job keeps running.
+  holder_context->TryCancel();
+  (void)holder->Finish();
+  EXPECT_EQ(controller_->Snapshot()->FindJob(first)->state, JobState::kRunning);
 }
 
 }  // namespace
