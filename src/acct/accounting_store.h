@@ -1,6 +1,7 @@
 // AccountingStore: where the controller keeps job accounting records and sacct reads
 // them. One record per job, keyed by (job id, submit time): a later version of a job
 // replaces the earlier one, and a job id reused after MaxJobId wrapped is a new record.
+// Each ended srun step has a record of its own under its job's key.
 //
 // Implementations: SQLite (sqlite_accounting_store.cc, the embedded default, a file
 // beside the controller's state store). Writes come from one thread (AccountingWriter);
@@ -38,7 +39,10 @@ class AccountingStore {
 
   // Inserts or replaces `records` in one transaction: all or none.
   virtual Status Put(std::span<const JobRecord> records) = 0;
-  // Matching records, by job id then submit time.
+  // Inserts or replaces step records in one transaction (their jobs need not be stored
+  // yet: the writer may write a step before its job's last version).
+  virtual Status PutSteps(std::span<const StepRecord> steps) = 0;
+  // Matching records, by job id then submit time, each with its steps.
   virtual Result<std::vector<JobRecord>> Query(const JobQuery& query) = 0;
 };
 

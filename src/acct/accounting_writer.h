@@ -40,7 +40,7 @@ struct AccountingWriterStats {
   uint64_t written = 0;   // records written
   uint64_t batches = 0;   // transactions that succeeded
   uint64_t failures = 0;  // transactions that failed (and were retried)
-  size_t queued = 0;      // jobs waiting now
+  size_t queued = 0;      // jobs (and steps) waiting now
 };
 
 class AccountingWriter {
@@ -54,6 +54,8 @@ class AccountingWriter {
 
   // Queues the records of `jobs`. Never blocks on the store.
   void Post(std::vector<std::shared_ptr<const Job>> jobs);
+  // Queues records of ended steps, written after the jobs queued with them.
+  void PostSteps(std::vector<StepRecord> steps);
   // Waits until everything posted so far is written, or `timeout` passes; false then.
   bool Flush(std::chrono::milliseconds timeout);
   AccountingWriterStats Stats() const;
@@ -71,6 +73,7 @@ class AccountingWriter {
   std::condition_variable cv_;       // work arrived, or stop
   std::condition_variable idle_cv_;  // a batch finished
   std::map<Key, std::shared_ptr<const Job>> queue_;  // guarded by mu_
+  std::vector<StepRecord> step_queue_;               // guarded by mu_
   size_t in_flight_ = 0;                             // guarded by mu_
   uint64_t posted_ = 0, done_ = 0;                   // guarded by mu_: Post calls; written
   bool stop_ = false;                                // guarded by mu_

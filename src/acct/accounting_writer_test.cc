@@ -17,10 +17,21 @@ class FlakyStore final : public AccountingStore {
     for (const JobRecord& r : records) rows_[{r.job_id, r.submit_time}] = r;
     return Ok();
   }
+  Status PutSteps(std::span<const StepRecord> steps) override {
+    std::lock_guard lock(mu_);
+    if (down_) return Error(ErrorCode::kIo, "database is down");
+    for (const StepRecord& s : steps) steps_.push_back(s);
+    return Ok();
+  }
   Result<std::vector<JobRecord>> Query(const JobQuery&) override {
     std::lock_guard lock(mu_);
     std::vector<JobRecord> out;
-    for (const auto& [k, r] : rows_) out.push_back(r);
+    for (const auto& [k, r] : rows_) {
+      out.push_back(r);
+      for (const StepRecord& s : steps_) {
+        if (s.job_id == r.job_id && s.submit_time == r.submit_time) out.back().steps.push_back(s);
+      }
+    }
     return out;
   }
   void SetDown(bool down) {
@@ -37,6 +48,7 @@ class FlakyStore final : public AccountingStore {
   bool down_ = false;
   int puts_ = 0;
   std::map<std::pair<uint32_t, int64_t>, JobRecord> rows_;
+  std::vector<StepRecord> steps_;
 };
 
 std::shared_ptr<const Job> MakeJob(JobId id, JobState state) {
@@ -98,6 +110,30 @@ TEST(AccountingWriter, CompletingJobIsRecordedInItsEndState) {
   EXPECT_EQ(r.end_time, 2010);
   EXPECT_EQ(r.alloc_cpus, 2u);
   EXPECT_EQ(r.batch_host, "node1");
+}
+
+TEST(AccountingWriter, StepsWaitForTheStoreLikeJobs) {
+  FlakyStore store;
+  store.SetDown(true);
+  AccountingWriter writer(&store, {.cluster = "c1", .min_retry = std::chrono::milliseconds(1),
+                                   .max_retry = std::chrono::milliseconds(5)});
+  writer.Post({MakeJob(7, JobState::kRunning)});
+  StepRecord step;
+  step.job_id = 7;
+  step.submit_time = 1007;
+  step.step_id = 0;
+  step.name = "hostname";
+  step.exit_code = {2, 0};
+  step.state = JobState::kFailed;
+  writer.PostSteps({step});
+  EXPECT_FALSE(writer.Flush(std::chrono::milliseconds(50)));
+  EXPECT_EQ(writer.Stats().queued, 2u);
+  store.SetDown(false);
+  ASSERT_TRUE(writer.Flush(std::chrono::seconds(10)));
+  auto rows = *store.Query({});
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].steps.size(), 1u);
+  EXPECT_EQ(rows[0].steps[0], step);
 }
 
 }  // namespace

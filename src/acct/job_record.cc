@@ -50,6 +50,7 @@ JobRecord JobRecordFromJob(const Job& job, const std::string& cluster) {
   r.work_dir = job.spec->work_dir;
   r.reason = std::string(PendingReasonName(job.reason));
   r.restarts = job.restarts;
+  r.batch = !job.spec->script.empty();
   return r;
 }
 

@@ -11,12 +11,29 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/exit_code.h"
 #include "core/job.h"
 #include "core/job_state.h"
 
 namespace drover::acct {
+
+// One srun step of a job (sacct's 42.0 line), written when the step ends. Keyed by its
+// job's (id, submit time) and its step id.
+struct StepRecord {
+  uint32_t job_id = 0;
+  int64_t submit_time = 0;  // the job's
+  uint32_t step_id = 0;
+  std::string name;
+  JobState state = JobState::kCompleted;
+  ExitCode exit_code;
+  int64_t start_time = 0, end_time = 0;
+  uint32_t num_nodes = 0, num_cpus = 0, num_tasks = 0;
+  std::string node_list;
+
+  friend bool operator==(const StepRecord&, const StepRecord&) = default;
+};
 
 struct JobRecord {
   uint32_t job_id = 0;
@@ -39,6 +56,9 @@ struct JobRecord {
   std::string work_dir;
   std::string reason;  // the pending reason's name ("None" when none)
   uint32_t restarts = 0;
+  bool batch = true;  // a batch job (its script is step N.batch); false: salloc/srun's
+  // The job's srun steps that ended, by step id (filled by AccountingStore::Query).
+  std::vector<StepRecord> steps;
 
   friend bool operator==(const JobRecord&, const JobRecord&) = default;
 };

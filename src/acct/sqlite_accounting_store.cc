@@ -70,14 +70,37 @@ CREATE INDEX job_by_submit ON job (submit_time);
 CREATE INDEX job_by_end ON job (end_time);
 CREATE INDEX job_by_uid ON job (uid, submit_time);
 )sql",
+    R"sql(
+ALTER TABLE job ADD COLUMN batch INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE step (
+  job_id INTEGER NOT NULL,
+  submit_time INTEGER NOT NULL,     -- the job's
+  step_id INTEGER NOT NULL,
+  name BLOB NOT NULL,
+  state BLOB NOT NULL,              -- JobStateName
+  exit_status INTEGER NOT NULL,
+  exit_signal INTEGER NOT NULL,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  num_nodes INTEGER NOT NULL,
+  num_cpus INTEGER NOT NULL,
+  num_tasks INTEGER NOT NULL,
+  node_list BLOB NOT NULL,
+  PRIMARY KEY (job_id, submit_time, step_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr std::string_view kColumns =
     "job_id, submit_time, array_job_id, array_task_id, name, uid, user, gid, account, "
     "partition, qos, cluster, state, cancelled_by, exit_status, exit_signal, eligible_time, "
     "start_time, end_time, time_limit_s, alloc_cpus, alloc_nodes, batch_cpus, alloc_mem_mb, "
-    "node_list, batch_host, work_dir, reason, restarts";
-constexpr int kColumnCount = 29;
+    "node_list, batch_host, work_dir, reason, restarts, batch";
+constexpr int kColumnCount = 30;
+constexpr std::string_view kStepColumns =
+    "job_id, submit_time, step_id, name, state, exit_status, exit_signal, start_time, "
+    "end_time, num_nodes, num_cpus, num_tasks, node_list";
+constexpr int kStepColumnCount = 13;
 
 class SqliteAccountingStore final : public AccountingStore {
  public:
@@ -88,6 +111,23 @@ class SqliteAccountingStore final : public AccountingStore {
     for (int i = 1; i < kColumnCount; ++i) marks += ", ?";
     ASSIGN_OR_RETURN(upsert_, db_->Prepare(fmt::format("INSERT OR REPLACE INTO job ({}) VALUES ({})",
                                                        kColumns, marks)));
+    std::string step_marks = "?";
+    for (int i = 1; i < kStepColumnCount; ++i) step_marks += ", ?";
+    ASSIGN_OR_RETURN(upsert_step_,
+                     db_->Prepare(fmt::format("INSERT OR REPLACE INTO step ({}) VALUES ({})",
+                                              kStepColumns, step_marks)));
+    return Ok();
+  }
+
+  Status PutSteps(std::span<const StepRecord> steps) override {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    for (const StepRecord& r : steps) {
+      if (Status s = BindStep(r); !s) return AbortSteps(s);
+      if (Status s = upsert_step_.Run(); !s) return AbortSteps(s);
+      upsert_step_.Reset();
+    }
+    if (Status s = db_->Exec("COMMIT"); !s) return AbortSteps(s);
     return Ok();
   }
 
@@ -111,11 +151,20 @@ class SqliteAccountingStore final : public AccountingStore {
     db_->RollbackIfOpen();
     return s;
   }
+  Status AbortSteps(const Status& s) {
+    upsert_step_.Reset();
+    db_->RollbackIfOpen();
+    return s;
+  }
   Status Bind(const JobRecord& r);
+  Status BindStep(const StepRecord& r);
+  // Attaches the steps of `jobs` (sorted by job id, submit time) from the step table.
+  Status AttachSteps(std::vector<JobRecord>& jobs);
 
   std::mutex mu_;
-  std::unique_ptr<SqliteDb> db_;  // guarded by mu_ (and upsert_)
+  std::unique_ptr<SqliteDb> db_;  // guarded by mu_ (and the statements)
   SqliteStatement upsert_;
+  SqliteStatement upsert_step_;
 };
 
 Status SqliteAccountingStore::Bind(const JobRecord& r) {
@@ -152,6 +201,68 @@ Status SqliteAccountingStore::Bind(const JobRecord& r) {
   RETURN_IF_ERROR(text(r.work_dir));
   RETURN_IF_ERROR(text(r.reason));
   integer(r.restarts);
+  integer(r.batch ? 1 : 0);
+  return Ok();
+}
+
+Status SqliteAccountingStore::BindStep(const StepRecord& r) {
+  SqliteStatement& s = upsert_step_;
+  int i = 0;
+  auto integer = [&](int64_t v) { s.BindInt64(++i, v); };
+  auto text = [&](std::string_view v) { return s.BindBlob(++i, v); };
+  integer(r.job_id);
+  integer(r.submit_time);
+  integer(r.step_id);
+  RETURN_IF_ERROR(text(r.name));
+  RETURN_IF_ERROR(text(JobStateName(r.state)));
+  integer(r.exit_code.exit_status);
+  integer(r.exit_code.signal);
+  integer(r.start_time);
+  integer(r.end_time);
+  integer(r.num_nodes);
+  integer(r.num_cpus);
+  integer(r.num_tasks);
+  RETURN_IF_ERROR(text(r.node_list));
+  return Ok();
+}
+
+Status SqliteAccountingStore::AttachSteps(std::vector<JobRecord>& jobs) {
+  if (jobs.empty()) return Ok();
+  // One range scan over the jobs' ids; most jobs have no steps.
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   db_->Prepare(fmt::format("SELECT {} FROM step WHERE job_id BETWEEN ? AND ? "
+                                            "ORDER BY job_id, submit_time, step_id",
+                                            kStepColumns)));
+  stmt.BindInt64(1, jobs.front().job_id);
+  stmt.BindInt64(2, jobs.back().job_id);
+  size_t j = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    StepRecord r;
+    int i = 0;
+    auto integer = [&] { return stmt.ColumnInt64(i++); };
+    auto text = [&] { return stmt.ColumnBlob(i++); };
+    r.job_id = static_cast<uint32_t>(integer());
+    r.submit_time = integer();
+    r.step_id = static_cast<uint32_t>(integer());
+    r.name = text();
+    r.state = ParseJobState(text()).value_or(JobState::kCompleted);
+    r.exit_code.exit_status = static_cast<int>(integer());
+    r.exit_code.signal = static_cast<int>(integer());
+    r.start_time = integer();
+    r.end_time = integer();
+    r.num_nodes = static_cast<uint32_t>(integer());
+    r.num_cpus = static_cast<uint32_t>(integer());
+    r.num_tasks = static_cast<uint32_t>(integer());
+    r.node_list = text();
+    auto key = std::pair(r.job_id, r.submit_time);
+    while (j < jobs.size() && std::pair(jobs[j].job_id, jobs[j].submit_time) < key) ++j;
+    if (j == jobs.size()) break;
+    if (std::pair(jobs[j].job_id, jobs[j].submit_time) == key) {
+      jobs[j].steps.push_back(std::move(r));
+    }
+  }
   return Ok();
 }
 
@@ -189,6 +300,7 @@ JobRecord ReadRow(const SqliteStatement& s) {
   r.work_dir = text();
   r.reason = text();
   r.restarts = static_cast<uint32_t>(integer());
+  r.batch = integer() != 0;
   return r;
 }
 
@@ -285,6 +397,7 @@ Result<std::vector<JobRecord>> SqliteAccountingStore::Query(const JobQuery& q) {
     if (!wanted_nodes.empty() && !RanOnAny(r.node_list, wanted_nodes)) continue;
     out.push_back(std::move(r));
   }
+  RETURN_IF_ERROR(AttachSteps(out));
   return out;
 }
 

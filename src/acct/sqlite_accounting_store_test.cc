@@ -106,5 +106,49 @@ TEST(SqliteAccountingStore, FullDiskFailsWholeBatch) {
   EXPECT_TRUE(store->Put(std::vector<JobRecord>{Rec(1, JobState::kCompleted, 1, 2)}));
 }
 
+TEST(SqliteAccountingStore, StepsComeBackWithTheirJob) {
+  TempDir dir;
+  auto store = OpenSqliteAccountingStore(dir.File("acct.db"));
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  JobRecord alloc = Rec(2, JobState::kCompleted, 100, 150);
+  alloc.batch = false;
+  // Job 1 twice: its id was reused after MaxJobId wrapped (another submit time).
+  ASSERT_TRUE((*store)->Put(std::vector<JobRecord>{Rec(1, JobState::kCompleted, 100, 120), alloc,
+                                                    Rec(1, JobState::kRunning, 300)}));
+  auto step = [](uint32_t job, int64_t submit, uint32_t id) {
+    StepRecord s;
+    s.job_id = job;
+    s.submit_time = submit;
+    s.step_id = id;
+    s.name = "step" + std::to_string(id);
+    s.state = id == 1 ? JobState::kFailed : JobState::kCompleted;
+    s.exit_code = {static_cast<int>(id), 0};
+    s.start_time = submit + 1;
+    s.end_time = submit + 2;
+    s.num_nodes = 1;
+    s.num_cpus = 2;
+    s.num_tasks = 2;
+    s.node_list = "node1";
+    return s;
+  };
+  ASSERT_TRUE((*store)->PutSteps(std::vector<StepRecord>{step(1, 100, 1), step(1, 100, 0),
+                                                          step(2, 100, 0)}));
+  ASSERT_TRUE((*store)->PutSteps(std::vector<StepRecord>{step(1, 100, 1)}));  // again: replaced
+  auto all = (*store)->Query({});
+  ASSERT_TRUE(all.has_value()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  ASSERT_EQ((*all)[0].steps.size(), 2u);
+  EXPECT_EQ((*all)[0].steps[0], step(1, 100, 0));
+  EXPECT_EQ((*all)[0].steps[1], step(1, 100, 1));
+  EXPECT_TRUE((*all)[1].steps.empty());  // job 1 of submit time 300
+  ASSERT_EQ((*all)[2].steps.size(), 1u);
+  EXPECT_FALSE((*all)[2].batch);
+  EXPECT_TRUE((*all)[0].batch);
+  auto only_two = (*store)->Query({.job_ids = {2}});
+  ASSERT_TRUE(only_two.has_value());
+  ASSERT_EQ(only_two->size(), 1u);
+  EXPECT_EQ(only_two->front().steps.size(), 1u);
+}
+
 }  // namespace
 }  // namespace drover::acct

@@ -135,6 +135,8 @@ void Controller::RunBatch(std::deque<Command>& batch) {
     if (options_.job_sink && !committed.empty()) {
       options_.job_sink->JobsChanged(std::move(committed));
     }
+    std::vector<std::shared_ptr<const Step>> ended = engine_->TakeEndedSteps();
+    if (options_.job_sink && !ended.empty()) options_.job_sink->StepsEnded(std::move(ended));
     for (auto& e : effects) {
       switch (e.kind) {
         case Effect::Kind::kLaunch:
@@ -264,8 +266,13 @@ Status Controller::JobComplete(const std::string& node, JobId id, const JobEnd& 
   return Call<void>([=](Engine& e, TimePoint now) { return e.JobComplete(node, id, end, now); });
 }
 
-Status Controller::EpilogComplete(const std::string& node, JobId id) {
-  return Call<void>([=](Engine& e, TimePoint now) { return e.EpilogComplete(node, id, now); });
+Status Controller::EpilogComplete(const std::string& node, JobId id, bool epilog_failed) {
+  return Call<void>(
+      [=](Engine& e, TimePoint now) { return e.EpilogComplete(node, id, now, epilog_failed); });
+}
+
+Status Controller::PrologFailed(const std::string& node, JobId id) {
+  return Call<void>([=](Engine& e, TimePoint now) { return e.PrologFailed(node, id, now); });
 }
 
 Status Controller::LaunchFailed(const std::string& node, JobId id) {
@@ -275,7 +282,9 @@ Status Controller::LaunchFailed(const std::string& node, JobId id) {
 Status Controller::StepComplete(const std::string& node, JobId id, uint32_t step, int wait_status) {
   constexpr uint32_t kBatchStep = 0xfffffffb;  // Slurm's SLURM_BATCH_SCRIPT
   if (step == kBatchStep) return JobComplete(node, id, wait_status);
-  return Call<void>([=](Engine& e, TimePoint) { return e.CompleteStep(id, step, node, nullptr); });
+  return Call<void>([=](Engine& e, TimePoint now) {
+    return e.CompleteStep(id, step, node, nullptr, ExitCode::FromWaitStatus(wait_status), now);
+  });
 }
 
 Result<JobId> Controller::SubmitAllocation(JobSpec spec, const Identity& who) {
@@ -297,8 +306,9 @@ Result<std::shared_ptr<const Step>> Controller::CreateStep(JobId id, StepRequest
       [id, shared, who](Engine& e, TimePoint now) { return e.CreateStep(id, *shared, who, now); });
 }
 
-Status Controller::CompleteStep(JobId id, uint32_t step, const Identity& who) {
-  return Call<void>([=](Engine& e, TimePoint) { return e.CompleteStep(id, step, "", &who); });
+Status Controller::CompleteStep(JobId id, uint32_t step, ExitCode code, const Identity& who) {
+  return Call<void>(
+      [=](Engine& e, TimePoint now) { return e.CompleteStep(id, step, "", &who, code, now); });
 }
 
 std::shared_ptr<const ClusterSnapshot> Controller::WaitForSnapshot(

@@ -79,7 +79,9 @@ class Controller {
   Status JobComplete(const std::string& node, JobId id, const JobEnd& end);
   // The node confirms the job's processes there are gone (its epilog ran): the last
   // confirmation ends the job's COMPLETING state and frees its resources.
-  Status EpilogComplete(const std::string& node, JobId id);
+  Status EpilogComplete(const std::string& node, JobId id, bool epilog_failed = false);
+  // The node's Prolog failed for the job: drain, and requeue a batch job held.
+  Status PrologFailed(const std::string& node, JobId id);
   // The job's launch never reached its batch host (`node`): requeued when it may be,
   // else FAILED, without waiting for that node to confirm anything.
   Status LaunchFailed(const std::string& node, JobId id);
@@ -93,7 +95,7 @@ class Controller {
   Status CompleteAllocation(JobId id, ExitCode code, const Identity& who);
   Result<std::shared_ptr<const Step>> CreateStep(JobId id, StepRequest request,
                                                  const Identity& who);
-  Status CompleteStep(JobId id, uint32_t step, const Identity& who);
+  Status CompleteStep(JobId id, uint32_t step, ExitCode code, const Identity& who);
   // Waits until a snapshot other than `seen` is published, or `timeout`; the latest.
   std::shared_ptr<const ClusterSnapshot> WaitForSnapshot(
       const std::shared_ptr<const ClusterSnapshot>& seen, std::chrono::milliseconds timeout);

@@ -170,7 +170,7 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
   }
   JobEntry& e = it->second;
   // Steps run only while their job does.
-  if (job->state != JobState::kRunning) DropStepsOf(id);
+  if (job->state != JobState::kRunning) DropStepsOf(id, job->end_time);
   IndexDependencies(e.job.get(), *job);
   bool resolve = !e.job || e.job->partition != job->partition;
   e.job = job;

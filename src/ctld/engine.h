@@ -115,7 +115,8 @@ class Engine {
   // (the whole step); without, a node daemon's for `node`.
   Result<std::shared_ptr<const Step>> CreateStep(JobId id, const StepRequest& request,
                                                  const Identity& who, TimePoint now);
-  Status CompleteStep(JobId id, uint32_t step, const std::string& node, const Identity* who);
+  Status CompleteStep(JobId id, uint32_t step, const std::string& node, const Identity* who,
+                      ExitCode code = {}, TimePoint now = {});
   // scancel 42.1 (SIGKILL unless --signal): the step's tasks on each of its nodes.
   Status SignalStep(JobId id, uint32_t step, int signal, const Identity& who);
   Status Cancel(JobId id, const Identity& who, TimePoint now);
@@ -130,8 +131,15 @@ class Engine {
   Status RegisterNode(const NodeRegistration& reg, TimePoint now);
   Status Heartbeat(const std::string& node, TimePoint now);
   Status JobComplete(const std::string& node, JobId id, const JobEnd& end, TimePoint now);
-  // `node` confirms the job's processes there are gone (job_completion.cc).
-  Status EpilogComplete(const std::string& node, JobId id, TimePoint now);
+  // `node` confirms the job's processes there are gone and its Epilog ran; a failed
+  // Epilog drains the node, Reason="Epilog error" (job_completion.cc).
+  Status EpilogComplete(const std::string& node, JobId id, TimePoint now,
+                        bool epilog_failed = false);
+  // The node's Prolog failed for the job there: the node drains (Reason="Prolog error")
+  // and a batch job is requeued, held (JobHeldAdmin), as Slurm does without
+  // SchedulerParameters=nohold_on_prolog_fail. An allocation's job keeps running: its
+  // srun step failed, and its client decides.
+  Status PrologFailed(const std::string& node, JobId id, TimePoint now);
   // The batch launch never reached `node`: requeue (or FAILED), that node confirmed.
   Status LaunchFailed(const std::string& node, JobId id, TimePoint now);
   Status UpdateNode(const NodeUpdate& update, const Identity& who, TimePoint now);
@@ -156,6 +164,8 @@ class Engine {
   std::vector<std::shared_ptr<const Job>> TakeCommittedJobs() {
     return std::exchange(committed_jobs_, {});
   }
+  // The steps that ended since the last call, for the JobSink.
+  std::vector<std::shared_ptr<const Step>> TakeEndedSteps() { return std::exchange(ended_steps_, {}); }
   std::shared_ptr<const ClusterSnapshot> Publish(uint64_t log_seq, TimePoint now);
 
   bool IsPrivileged(const Identity& who) const {
@@ -166,6 +176,11 @@ class Engine {
   uint64_t TakePurgedCount() { return std::exchange(purged_, 0); }
 
  private:
+  // A job's steps: the next step id (logged, so ids never repeat) and the running steps.
+  struct JobSteps {
+    uint32_t next_id = 0;
+    std::map<uint32_t, std::shared_ptr<const Step>> running;
+  };
   struct JobEntry {
     std::shared_ptr<const Job> job;
     std::vector<uint16_t> parts;  // resolved partitions
@@ -211,7 +226,8 @@ class Engine {
   void ConfirmNode(const Job& job, const std::string& node, TimePoint now);
   void FinishCompleting(const Job& job, TimePoint now);
   void ApplyRequeue(const Job& job, TimePoint now);
-  void DrainUnkillable(const std::string& node, JobId id, TimePoint now);
+  // Drains `node` with Slurm's `reason` for what happened to the job there.
+  void DrainNode(const std::string& node, std::string_view reason, JobId id, TimePoint now);
   // Adds `delta` to the completing-job count of every node `job` waits for.
   void CountCompleting(const Job& job, int delta);
   // MinJobAge: forgets finished jobs that ended long enough ago (logged).
@@ -222,7 +238,9 @@ class Engine {
   void ResendTerminates(TimePoint now);
   // Steps (steps.cc): CPUs booked by running steps on a node; a job's end ends them.
   uint32_t StepCpusOn(JobId job, const std::string& node) const;
-  void DropStepsOf(JobId id);
+  void DropStepsOf(JobId id, TimePoint now);
+  // Ends `step` (removing it from the running ones) with `state` and `code`.
+  void EndStep(JobSteps& steps, uint32_t id, JobState state, ExitCode code, TimePoint now);
   std::shared_ptr<const std::vector<std::shared_ptr<const Step>>> PublishedSteps();
   // Removes a job from memory (purge and its replay).
   void Forget(JobId id);
@@ -298,14 +316,10 @@ class Engine {
   std::set<JobId> dep_dirty_;
   std::set<std::pair<TimePoint, JobId>> dep_timers_;
 
-  // Steps of jobs: the next step id (logged, so ids never repeat) and the running steps.
-  struct JobSteps {
-    uint32_t next_id = 0;
-    std::map<uint32_t, std::shared_ptr<const Step>> running;
-  };
   std::unordered_map<JobId, JobSteps> steps_;
   bool steps_dirty_ = true;
   std::shared_ptr<const std::vector<std::shared_ptr<const Step>>> published_steps_;
+  std::vector<std::shared_ptr<const Step>> ended_steps_;
 
   JobId next_job_id_ = 1;
   uint64_t next_submit_seq_ = 1;

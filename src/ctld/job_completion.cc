@@ -2,7 +2,8 @@
 //
 // COMPLETING (Slurm's CG): a job that held nodes and ended keeps its allocation booked
 // while each of its nodes terminates it and confirms its processes are gone
-// (NodeRegistry.EpilogComplete; the epilog will run there before the confirmation). The
+// (NodeRegistry.EpilogComplete, after the node's Epilog ran; a failed one drains the
+// node). The
 // confirmations are logged job versions, so a restarted controller keeps waiting for the
 // same nodes (and asks them again when they register). When the last node confirms, or
 // goes DOWN (a dead node can confirm nothing), the allocation is released and the job
@@ -18,8 +19,9 @@
 namespace drover::ctld {
 namespace {
 
-// Slurm's drain reason for a node where a job's processes outlived SIGKILL.
-constexpr std::string_view kKillTaskFailed = "Kill task failed";
+// Slurm's drain reasons for a node whose Prolog or Epilog failed.
+constexpr std::string_view kPrologError = "Prolog error";
+constexpr std::string_view kEpilogError = "Epilog error";
 // How often a COMPLETING job's silent nodes are asked again.
 constexpr std::chrono::seconds kTerminateResend{30};
 
@@ -70,7 +72,10 @@ void Engine::FinishCompleting(const Job& job, TimePoint now) {
   Commit(std::move(next));
 }
 
-Status Engine::EpilogComplete(const std::string& node, JobId id, TimePoint now) {
+Status Engine::EpilogComplete(const std::string& node, JobId id, TimePoint now,
+                              bool epilog_failed) {
+  // The node is suspect whatever became of the job.
+  if (epilog_failed) DrainNode(node, kEpilogError, id, now);
   const Job* job = FindJob(id);
   // A late or repeated confirmation (the job finished, was purged, or restarted) is
   // harmless: the node has nothing of it left either way.
@@ -99,17 +104,29 @@ Status Engine::LaunchFailed(const std::string& node, JobId id, TimePoint now) {
   return Ok();
 }
 
-void Engine::DrainUnkillable(const std::string& name, JobId id, TimePoint now) {
+Status Engine::PrologFailed(const std::string& node, JobId id, TimePoint now) {
+  DrainNode(node, kPrologError, id, now);
+  const Job* job = FindJob(id);
+  if (!job) return Error(ErrorCode::kInvalidJobId);
+  // A report for a job already ended or requeued (another node's prolog) changes nothing.
+  if (!HoldsAllocation(job->state) || job->state == JobState::kCompleting) return Ok();
+  if (IsInteractive(*job)) return Ok();
+  RequeueJob(*job, HoldKind::kAdmin, now);
+  return Ok();
+}
+
+void Engine::DrainNode(const std::string& name, std::string_view reason, JobId id,
+                       TimePoint now) {
   int32_t idx = NodeIndex(name);
   if (idx < 0) return;
   auto node = std::make_shared<Node>(*nodes_[idx]);
   node->drain = true;
-  node->reason = std::string(kKillTaskFailed);
+  node->reason = std::string(reason);
   node->reason_uid = options_.slurm_user_uid;
   node->reason_time = now;
-  log_.Warn("node {} draining: JobId={} processes survived SIGKILL Reason={}", name, id,
-            node->reason);
+  log_.Warn("node {} draining: JobId={} Reason={}", name, id, node->reason);
   CommitNode(static_cast<uint32_t>(idx), std::move(node));
+  sched_dirty_ = true;
 }
 
 void Engine::ResendTerminates(TimePoint now) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/job.h"
+#include "ctld/steps.h"
 
 namespace drover::ctld {
 
@@ -21,6 +22,8 @@ class JobSink {
  public:
   virtual ~JobSink() = default;
   virtual void JobsChanged(std::vector<std::shared_ptr<const Job>> jobs) = 0;
+  // Steps that ended (each once), after the jobs changed in the same batch.
+  virtual void StepsEnded(std::vector<std::shared_ptr<const Step>> steps) = 0;
 };
 
 }  // namespace drover::ctld

@@ -136,7 +136,7 @@ Status Engine::Heartbeat(const std::string& name, TimePoint now) {
 
 Status Engine::JobComplete(const std::string& node, JobId id, const JobEnd& end, TimePoint now) {
   // Processes that outlived SIGKILL drain the node, whatever became of the job.
-  if (end.unkillable) DrainUnkillable(node, id, now);
+  if (end.unkillable) DrainNode(node, "Kill task failed", id, now);
   const Job* job = FindJob(id);
   if (!job) return Error(ErrorCode::kInvalidJobId);
   // A report for a job already ended here (cancel, timeout, requeue) changes nothing.

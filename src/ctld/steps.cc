@@ -3,6 +3,7 @@
 #include "ctld/steps.h"
 
 #include <algorithm>
+#include <csignal>
 
 #include "base/hostlist.h"
 #include "ctld/engine.h"
@@ -181,6 +182,7 @@ Result<std::shared_ptr<const Step>> Engine::CreateStep(JobId id, const StepReque
   step->command = request.command;
   step->srun_host = request.srun_host;
   step->srun_pid = request.srun_pid;
+  step->job_submit_time = job->submit_time;
   steps.running[step->id] = step;
   steps_dirty_ = true;
   // Step ids never repeat within a job, across restarts too.
@@ -190,7 +192,7 @@ Result<std::shared_ptr<const Step>> Engine::CreateStep(JobId id, const StepReque
 }
 
 Status Engine::CompleteStep(JobId id, uint32_t step_id, const std::string& node,
-                            const Identity* who) {
+                            const Identity* who, ExitCode code, TimePoint now) {
   const Job* job = FindJob(id);
   if (!job) return Error(ErrorCode::kInvalidJobId);
   if (who) RETURN_IF_ERROR(CheckOwner(*job, *who));
@@ -199,8 +201,10 @@ Status Engine::CompleteStep(JobId id, uint32_t step_id, const std::string& node,
   auto s = it->second.running.find(step_id);
   // An end reported twice (srun and the node daemons both report) is harmless.
   if (s == it->second.running.end()) return Ok();
+  auto next = std::make_shared<Step>(*s->second);
+  // The highest exit code reported wins (srun's covers every node).
+  if (code.ToWaitStatus() > next->exit_code.ToWaitStatus()) next->exit_code = code;
   if (!node.empty()) {
-    auto next = std::make_shared<Step>(*s->second);
     std::erase(next->running_on, node);
     if (!next->running_on.empty()) {
       s->second = std::move(next);
@@ -208,10 +212,27 @@ Status Engine::CompleteStep(JobId id, uint32_t step_id, const std::string& node,
       return Ok();
     }
   }
-  log_.Info("StepId={}.{} done", id, step_id);
-  it->second.running.erase(s);
-  steps_dirty_ = true;
+  s->second = next;
+  JobState state = next->exit_code.Succeeded() ? JobState::kCompleted : JobState::kFailed;
+  if (next->exit_code.signal == SIGKILL || next->exit_code.signal == SIGTERM) {
+    state = JobState::kCancelled;
+  }
+  EndStep(it->second, step_id, state, next->exit_code, now);
   return Ok();
+}
+
+void Engine::EndStep(JobSteps& steps, uint32_t id, JobState state, ExitCode code,
+                     TimePoint now) {
+  auto s = steps.running.find(id);
+  if (s == steps.running.end()) return;
+  auto ended = std::make_shared<Step>(*s->second);
+  ended->state = state;
+  ended->exit_code = code;
+  ended->end_time = now;
+  log_.Info("StepId={}.{} done: {} {}", ended->job, id, JobStateName(state), code.ToString());
+  ended_steps_.push_back(std::move(ended));
+  steps.running.erase(s);
+  steps_dirty_ = true;
 }
 
 Status Engine::SignalStep(JobId id, uint32_t step_id, int signal, const Identity& who) {
@@ -233,11 +254,13 @@ Status Engine::SignalStep(JobId id, uint32_t step_id, int signal, const Identity
   return Ok();
 }
 
-void Engine::DropStepsOf(JobId id) {
+void Engine::DropStepsOf(JobId id, TimePoint now) {
   auto it = steps_.find(id);
   if (it == steps_.end() || it->second.running.empty()) return;
-  it->second.running.clear();
-  steps_dirty_ = true;
+  // The job ended under them: its nodes kill what is left.
+  std::vector<uint32_t> ids;
+  for (const auto& [step, _] : it->second.running) ids.push_back(step);
+  for (uint32_t step : ids) EndStep(it->second, step, JobState::kCancelled, {0, SIGKILL}, now);
 }
 
 std::shared_ptr<const std::vector<std::shared_ptr<const Step>>> Engine::PublishedSteps() {

@@ -25,7 +25,9 @@
 #include "base/clock.h"
 #include "base/result.h"
 #include "core/allocation.h"
+#include "core/exit_code.h"
 #include "core/job.h"
+#include "core/job_state.h"
 
 namespace drover::ctld {
 
@@ -69,6 +71,11 @@ struct Step {
   uint32_t srun_pid = 0;
   // Nodes whose supervisor has not reported the step's end yet.
   std::vector<std::string> running_on;
+  TimePoint job_submit_time{};  // the job's (accounting keys steps by their job's)
+  // Once ended: how (srun's report, the nodes' highest exit, or the job's end).
+  TimePoint end_time{};
+  JobState state = JobState::kRunning;
+  ExitCode exit_code;
 
   uint32_t TotalCpus() const;
   std::string NodeList() const;  // compressed hostlist

@@ -7,17 +7,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "auth/munge.h"
 #include "base/log.h"
 #include "drover/v1/node.pb.h"
 #include "noded/controller_report.h"
+#include "noded/node_scripts.h"
 #include "noded/spool.h"
 #include "rpc/error_proto.h"
 #include "stepd/batch_env.h"
@@ -114,9 +118,18 @@ stepd::TerminateReason TerminateWhy(std::string_view line) {
   return stepd::TerminateReason::kCancelled;
 }
 
+// What the control thread shares with the main thread: the runner once the script is
+// started (none during the prolog), and a terminate that came before it.
+struct ControlTarget {
+  std::mutex mu;
+  stepd::StepRunner* runner = nullptr;  // guarded by mu
+  std::optional<stepd::TerminateReason> terminated;  // guarded by mu
+  std::atomic<bool> terminate_requested{false};
+};
+
 // Serves the control FIFO until `stop_fd` is signalled: "terminate [why]",
 // "signal N batch|all", "suspend", "resume".
-void ServeControl(int fifo_fd, int stop_fd, stepd::StepRunner* runner, uint32_t job_id) {
+void ServeControl(int fifo_fd, int stop_fd, ControlTarget* target, uint32_t job_id) {
   std::string pending;
   for (;;) {
     struct pollfd fds[2] = {{fifo_fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
@@ -132,10 +145,15 @@ void ServeControl(int fifo_fd, int stop_fd, stepd::StepRunner* runner, uint32_t 
     for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
       std::string line = pending.substr(0, nl);
       pending.erase(0, nl + 1);
-      if (runner == nullptr) continue;
+      std::lock_guard<std::mutex> lock(target->mu);
+      stepd::StepRunner* runner = target->runner;
       if (line == "terminate" || line.rfind("terminate ", 0) == 0) {
         Log().Info("JobId={} {} requested", job_id, line);
-        runner->Terminate(TerminateWhy(line));
+        if (!target->terminated) target->terminated = TerminateWhy(line);
+        target->terminate_requested = true;
+        if (runner != nullptr) runner->Terminate(TerminateWhy(line));
+      } else if (runner == nullptr) {
+        continue;
       } else if (line.rfind("signal ", 0) == 0) {
         int sig = std::atoi(line.c_str() + 7);
         bool batch_only = line.find(" batch") != std::string::npos;
@@ -211,9 +229,6 @@ int RunBatchStepd(const std::string& job_dir, int ready_fd) {
       request.open_mode() == v1::OPEN_MODE_APPEND ||
       (request.open_mode() == v1::OPEN_MODE_UNSPECIFIED && IntOr(conf, "job_file_append", 0) != 0);
   spec.open_mode = append ? stepd::OpenMode::kAppend : stepd::OpenMode::kTruncate;
-  if (job.end_time() > 0) {
-    spec.time_limit = std::chrono::seconds(std::max<int64_t>(job.end_time() - Now(), 1));
-  }
   spec.kill_wait = std::chrono::seconds(IntOr(conf, "kill_wait_s", 30));
   spec.unkillable_timeout = std::chrono::seconds(IntOr(conf, "unkillable_timeout_s", 60));
   spec.job_id = job_id;
@@ -224,30 +239,70 @@ int RunBatchStepd(const std::string& job_dir, int ready_fd) {
   if (request.allocation().mem_mb() > 0) {
     tracker_options.memory_limit_bytes = request.allocation().mem_mb() << 20;
   }
+  const NodeScriptOptions scripts = ScriptOptionsFromConf(conf);
+  const bool run_prolog = !scripts.prolog.empty() && !PrologRan(scripts.spool_dir, job_id);
+  ControlTarget target;
+  int stop_fd = eventfd(0, EFD_CLOEXEC);
+  std::thread control;
+  auto start_control = [&] {
+    control = std::thread(ServeControl, fifo_fd, stop_fd, &target, job_id);
+  };
+
   std::unique_ptr<stepd::StepRunner> runner;
   std::string launch_error;
-  auto tracker = stepd::CreateBestTracker(tracker_options);
-  if (!tracker) {
-    launch_error = tracker.error().ToString();
-  } else {
-    auto started = stepd::StepRunner::Start(std::move(spec), std::move(tracker).value());
-    if (started) {
-      runner = std::move(started).value();
+  bool prolog_failed = false;
+  bool cancelled_early = false;
+  if (run_prolog) {
+    // droverd's LaunchBatch answers now; the prolog may take longer than its call. A
+    // terminate meanwhile kills the prolog and the script never starts.
+    (void)WriteFileAtomic(job_dir + "/" + kStateFile, "PROLOG\n", 0644);
+    SayReady(ready_fd, fmt::format("ok {}", getpid()));
+    start_control();
+    Status ran = RunProlog(scripts, job, spec.cwd,
+                           [&target] { return target.terminate_requested.load(); });
+    if (target.terminate_requested) {
+      cancelled_early = true;
+    } else if (!ran) {
+      prolog_failed = true;
+      launch_error = ran.error().ToString();
+    }
+  }
+  if (!prolog_failed && !cancelled_early) {
+    RunTaskProlog(scripts, "", spec);
+    if (job.end_time() > 0) {
+      spec.time_limit = std::chrono::seconds(std::max<int64_t>(job.end_time() - Now(), 1));
+    }
+    auto tracker = stepd::CreateBestTracker(tracker_options);
+    if (!tracker) {
+      launch_error = tracker.error().ToString();
     } else {
-      launch_error = started.error().ToString();
+      auto started = stepd::StepRunner::Start(spec, std::move(tracker).value());
+      if (started) {
+        runner = std::move(started).value();
+      } else {
+        launch_error = started.error().ToString();
+      }
     }
   }
   (void)WriteFileAtomic(job_dir + "/" + kStateFile, "RUNNING\n", 0644);
   SayReady(ready_fd, fmt::format("ok {}", getpid()));
-
-  int stop_fd = eventfd(0, EFD_CLOEXEC);
-  std::thread control(ServeControl, fifo_fd, stop_fd, runner.get(), job_id);
+  if (!control.joinable()) start_control();
+  {
+    std::lock_guard<std::mutex> lock(target.mu);
+    target.runner = runner.get();
+    // A terminate that came between the prolog and the start.
+    if (runner && target.terminated) runner->Terminate(*target.terminated);
+  }
 
   stepd::StepResult result;
-  if (runner) {
+  if (cancelled_early) {
+    result.state = JobState::kCancelled;
+    result.exit_code.signal = SIGTERM;
+  } else if (runner) {
     Log().Info("JobId={} batch script started, pid {}", job_id, runner->pid());
     result = runner->Wait();
     if (launch_error.empty()) launch_error = result.launch_error;
+    RunTaskEpilog(scripts, "", spec);
   } else {
     result.state = JobState::kFailed;
     result.exit_code.exit_status = 1;
@@ -272,6 +327,8 @@ int RunBatchStepd(const std::string& job_dir, int ready_fd) {
     *complete.mutable_launch_error() =
         rpc::ToProto(Error(ErrorCode::kInternal, launch_error, fmt::format("job {}", job_id)));
   }
+  // The controller drains this node ("Prolog error") and requeues the job, held.
+  complete.set_prolog_failed(prolog_failed);
   // The FIFO stays open until the controller has the end: droverd keeps reporting the job
   // as here meanwhile, so a re-registration does not make it look lost.
   bool reported =
@@ -282,6 +339,10 @@ int RunBatchStepd(const std::string& job_dir, int ready_fd) {
   ssize_t ignored = write(stop_fd, &one, sizeof one);
   (void)ignored;
   control.join();
+  {
+    std::lock_guard<std::mutex> lock(target.mu);
+    target.runner = nullptr;
+  }
   runner.reset();
   close(fifo_fd);
   close(stop_fd);

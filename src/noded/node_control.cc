@@ -31,7 +31,7 @@ Error ErrnoError(std::string_view what, const std::string& path) {
 
 std::string NodeDaemon::StepdConf() const {
   const NodeDaemonOptions& o = options_;
-  return FormatKeyValues({
+  std::map<std::string, std::string> conf = {
       {"node_name", o.node_name},
       {"controller", o.controller},
       {"munge_socket", o.munge_socket},
@@ -41,7 +41,9 @@ std::string NodeDaemon::StepdConf() const {
       {"kill_wait_s", std::to_string(o.kill_wait.count())},
       {"unkillable_timeout_s", std::to_string(o.unkillable_timeout.count())},
       {"job_file_append", o.job_file_append ? "1" : "0"},
-  });
+  };
+  AddScriptOptions(o.scripts, conf);
+  return FormatKeyValues(conf);
 }
 
 grpc::Status NodeDaemon::ControlService::Authorize(grpc::ServerContext& context) const {

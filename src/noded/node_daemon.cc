@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,11 +14,13 @@
 #include <tuple>
 
 #include "base/log.h"
+#include "noded/controller_report.h"
 #include "noded/node_control.h"
 #include "noded/spool.h"
 #include "noded/step_io.h"
 #include "noded/step_spool.h"
 #include "rpc/auth_client.h"
+#include "rpc/error_proto.h"
 #include "rpc/status.h"
 
 namespace drover::noded {
@@ -55,6 +58,9 @@ NodeDaemon::NodeDaemon(NodeDaemonOptions options)
 
 Result<std::unique_ptr<NodeDaemon>> NodeDaemon::Create(NodeDaemonOptions options) {
   RETURN_IF_ERROR(MakeDirs(options.spool_dir, 0755));
+  options.scripts.node_name = options.node_name;
+  options.scripts.spool_dir = options.spool_dir;
+  options.scripts.conf_path = options.conf_path;
   std::unique_ptr<NodeDaemon> daemon(new NodeDaemon(std::move(options)));
   daemon->service_ = std::make_unique<ControlService>(*daemon);
   daemon->step_io_ = std::make_unique<StepIoService>(*daemon);
@@ -258,10 +264,62 @@ void NodeDaemon::QueueEpilogComplete(uint32_t job_id) {
   epilog_cv_.notify_all();
 }
 
-bool NodeDaemon::SendEpilogComplete(v1::NodeRegistry::Stub& stub, uint32_t job_id) {
+Status NodeDaemon::EnsureProlog(const v1::JobContext& job, const std::string& work_dir,
+                                const std::function<bool()>& cancelled) {
+  if (options_.scripts.prolog.empty()) return Ok();
+  const uint32_t job_id = job.job_id();
+  std::shared_ptr<std::mutex> run;
+  {
+    std::lock_guard<std::mutex> lock(prolog_mu_);
+    std::shared_ptr<std::mutex>& slot = prolog_runs_[job_id];
+    if (!slot) slot = std::make_shared<std::mutex>();
+    run = slot;
+  }
+  std::lock_guard<std::mutex> run_lock(*run);
+  {
+    std::lock_guard<std::mutex> lock(prolog_mu_);
+    if (prolog_failed_.contains(job_id)) {
+      return Error(ErrorCode::kInternal, std::string(kPrologFailedText),
+                   fmt::format("job {} node {}", job_id, options_.node_name));
+    }
+  }
+  Status ran = RunProlog(options_.scripts, job, work_dir, cancelled);
+  if (ran || (cancelled && cancelled())) return ran;
+  {
+    std::lock_guard<std::mutex> lock(prolog_mu_);
+    prolog_failed_.insert(job_id);
+  }
+  v1::JobCompleteRequest report;
+  report.set_job_id(job_id);
+  report.set_node_name(options_.node_name);
+  report.mutable_exit_code()->set_status(1);
+  report.set_end_time(Now());
+  report.set_state(v1::JOB_STATE_FAILED);
+  *report.mutable_launch_error() = rpc::ToProto(ran.error());
+  report.set_prolog_failed(true);
+  // In the background: srun hears of the failure now, whether the controller is up or not.
+  std::thread([controller = options_.controller, munge = munge_,
+               body = report.SerializeAsString(), job_id] {
+    (void)ReportToController(controller, munge, "/drover.v1.NodeRegistry/JobComplete", body,
+                             fmt::format("JobId={} JobComplete (prolog failed)", job_id));
+  }).detach();
+  return ran;
+}
+
+bool NodeDaemon::SendEpilogComplete(v1::NodeRegistry::Stub& stub, uint32_t job_id,
+                                    int epilog_status) {
   v1::EpilogCompleteRequest request;
   request.set_job_id(job_id);
   request.set_node_name(options_.node_name);
+  if (epilog_status != 0) {
+    // The wait status as N:S, as the job's own exit code is reported.
+    if (WIFSIGNALED(epilog_status)) {
+      request.mutable_status()->set_signal(WTERMSIG(epilog_status));
+    } else {
+      request.mutable_status()->set_status(WIFEXITED(epilog_status) ? WEXITSTATUS(epilog_status)
+                                                                     : 1);
+    }
+  }
   v1::EpilogCompleteResponse response;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + options_.rpc_timeout);
@@ -290,6 +348,21 @@ void NodeDaemon::EpilogLoop() {
   };
   auto stub = connect();
   std::chrono::milliseconds backoff(100);
+  // Epilogs still running when the daemon stops are killed (their `cancelled` sees
+  // epilog_stop_) and waited for; the controller asks again when the node registers.
+  struct JoinRuns {
+    std::map<uint32_t, EpilogRun>& runs;
+    ~JoinRuns() {
+      for (auto& [job_id, run] : runs) {
+        if (run.thread.joinable()) run.thread.join();
+      }
+      runs.clear();
+    }
+  } join_runs{epilog_runs_};
+  auto stopping = [this] {
+    std::lock_guard<std::mutex> lock(epilog_mu_);
+    return epilog_stop_;
+  };
   for (;;) {
     std::set<uint32_t> jobs;
     {
@@ -300,9 +373,33 @@ void NodeDaemon::EpilogLoop() {
     }
     bool failed = false;
     for (uint32_t job_id : jobs) {
-      if (JobAlive(job_id)) continue;  // still cleaning up
-      // The epilog program runs here, before the confirmation.
-      if (SendEpilogComplete(*stub, job_id)) {
+      if (!epilog_done_.contains(job_id)) {
+        if (JobAlive(job_id)) continue;  // still cleaning up
+        // The Epilog runs once the job's processes are gone, before the confirmation.
+        auto run = epilog_runs_.find(job_id);
+        if (run == epilog_runs_.end()) {
+          auto status = std::make_shared<std::atomic<int>>(-1);
+          EpilogRun& started = epilog_runs_[job_id];
+          started.status = status;
+          started.thread = std::thread([this, job_id, status, stopping] {
+            status->store(RunEpilog(options_.scripts, job_id, stopping));
+            epilog_cv_.notify_all();
+          });
+          continue;
+        }
+        int status = run->second.status->load();
+        if (status < 0) continue;  // still running
+        run->second.thread.join();
+        epilog_runs_.erase(run);
+        epilog_done_[job_id] = status;
+      }
+      if (SendEpilogComplete(*stub, job_id, epilog_done_[job_id])) {
+        epilog_done_.erase(job_id);
+        {
+          std::lock_guard<std::mutex> lock(prolog_mu_);
+          prolog_runs_.erase(job_id);
+          prolog_failed_.erase(job_id);
+        }
         std::lock_guard<std::mutex> lock(epilog_mu_);
         epilog_jobs_.erase(job_id);
       } else {

@@ -14,9 +14,9 @@
 // then a Heartbeat every interval; a heartbeat that asks for it (reregister, or a new
 // controller epoch) makes it Register again. One epilog thread confirms terminated jobs:
 // after TerminateJob it waits until every drover-stepd of the job is gone (it exits only once
-// its processes are, or were given up as unkillable), then sends EpilogComplete, retried
-// until the controller has it. (The epilog program will run there, before the
-// confirmation.) It has its own thread so a slow controller or a long kill never delays
+// its processes are, or were given up as unkillable), runs the Epilog (on a thread of its
+// own per job, node_scripts.h), then sends EpilogComplete with the Epilog's status,
+// retried until the controller has it. It has its own thread so a slow controller or a long kill never delays
 // registration and heartbeats. Confirmations pending when the daemon stops are lost; the
 // controller asks again when the node registers.
 //
@@ -30,6 +30,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -41,6 +42,7 @@
 #include "base/result.h"
 #include "config/slurm_conf.h"
 #include "drover/v1/node.grpc.pb.h"
+#include "noded/node_scripts.h"
 
 namespace drover::noded {
 
@@ -69,6 +71,9 @@ struct NodeDaemonOptions {
   std::chrono::seconds kill_wait{30};           // KillWait
   std::chrono::seconds unkillable_timeout{60};  // UnkillableStepTimeout
   bool job_file_append = false;                 // JobFileAppend
+  // Prolog, Epilog, TaskProlog, TaskEpilog, PrologEpilogTimeout (node_scripts.h); Create()
+  // fills in node_name, spool_dir and conf_path from the fields above.
+  NodeScriptOptions scripts;
   // SlurmdTimeout/3, capped at kMaxHeartbeat; the controller's answer may shorten it.
   std::chrono::milliseconds heartbeat_interval{5000};
   std::chrono::milliseconds rpc_timeout{5000};           // per controller call
@@ -112,8 +117,14 @@ class NodeDaemon {
   std::vector<uint32_t> RunningJobs() const;
   // The steps whose drover-stepd is alive: batch steps and srun steps, sorted.
   std::vector<v1::StepId> RunningSteps() const;
-  // Confirm `job_id` to the controller (EpilogComplete) once no stepd of it is left.
+  // Confirm `job_id` to the controller (EpilogComplete) once no stepd of it is left and
+  // the Epilog ran.
   void QueueEpilogComplete(uint32_t job_id);
+  // Runs the Prolog for the job unless it ran here already (node_scripts.h); concurrent
+  // callers for one job wait for one run. A failure is reported to the controller
+  // (JobComplete with prolog_failed, in the background) and returned.
+  Status EnsureProlog(const v1::JobContext& job, const std::string& work_dir,
+                      const std::function<bool()>& cancelled);
 
  private:
   class ControlService;
@@ -136,7 +147,7 @@ class NodeDaemon {
   void TerminateJobs(const std::vector<uint32_t>& job_ids);
   void EpilogLoop();
   // One EpilogComplete call; true when the controller has it (or refused it for good).
-  bool SendEpilogComplete(v1::NodeRegistry::Stub& stub, uint32_t job_id);
+  bool SendEpilogComplete(v1::NodeRegistry::Stub& stub, uint32_t job_id, int epilog_status);
   // Waits up to `d` or until stopping; true when stopping.
   bool SleepFor(std::chrono::milliseconds d);
 
@@ -165,12 +176,27 @@ class NodeDaemon {
   std::chrono::milliseconds heartbeat_interval_{5000};
   std::thread registrar_;
 
+  // One mutex per job whose prolog some launch is running or waiting for; guarded by
+  // prolog_mu_. Entries go with the epilog.
+  std::mutex prolog_mu_;
+  std::map<uint32_t, std::shared_ptr<std::mutex>> prolog_runs_;
+  std::set<uint32_t> prolog_failed_;  // guarded by prolog_mu_: later steps fail alike
+
   // Jobs to confirm; guarded by epilog_mu_ (with epilog_stop_).
   std::mutex epilog_mu_;
   std::condition_variable epilog_cv_;
   std::set<uint32_t> epilog_jobs_;
   bool epilog_stop_ = false;
   std::thread epilog_thread_;
+  // The Epilog runs of jobs whose stepds are gone, one thread each (a slow epilog of one
+  // job delays no other job's confirmation); owned by the epilog thread.
+  struct EpilogRun {
+    std::thread thread;
+    std::shared_ptr<std::atomic<int>> status;  // -1 while running, then the status
+  };
+  std::map<uint32_t, EpilogRun> epilog_runs_;
+  // Epilog statuses not yet acknowledged by the controller; owned by the epilog thread.
+  std::map<uint32_t, int> epilog_done_;
 };
 
 }  // namespace drover::noded

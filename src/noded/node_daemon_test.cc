@@ -29,6 +29,7 @@
 
 #include "auth/step_credential.h"
 #include "drover/v1/node.grpc.pb.h"
+#include "noded/node_scripts.h"
 #include "noded/spool.h"
 #include "noded/step_spool.h"
 #include "rpc/auth_client.h"
@@ -896,6 +897,167 @@ TEST_F(StepIoTest, TerminateJobEndsItsStepsAndIsConfirmed) {
   EXPECT_TRUE(daemon_->RunningJobs().empty());
   std::lock_guard<std::mutex> lock(controller_->mu_);
   EXPECT_EQ(controller_->events_, (std::vector<std::string>{"step complete 39.0", "epilog 39"}));
+}
+
+// --pty: task 0 on a pseudo-terminal --------------------------------------------------
+
+// Reads replies until task `task`'s output contains `needle`.
+bool ReadUntilOutput(StepCall& call, uint32_t task, const std::string& needle) {
+  while (call.Output(task).find(needle) == std::string::npos) {
+    if (!call.ReadOne()) return false;
+  }
+  return true;
+}
+
+v1::LaunchTasks WithPty(v1::LaunchTasks launch, uint32_t rows, uint32_t cols) {
+  launch.set_pty(true);
+  launch.mutable_window_size()->set_rows(rows);
+  launch.mutable_window_size()->set_cols(cols);
+  return launch;
+}
+
+TEST_F(StepIoTest, PtyTaskRunsOnAResizableTerminalOfItsOwn) {
+  StartDaemon();
+  auto call = StartLaunched(WithPty(
+      Launch(Grant(40, 0, {{0, 1}}),
+             "echo task$SLURM_PROCID; tty; stat -c %U:%a $(tty); stty size; read line; "
+             "stty size; echo got-$line"),
+      30, 100));
+  ASSERT_TRUE(ReadUntilOutput(*call, 0, "30 100\r\n")) << call->Output(0);
+  v1::StepIoRequest resize;
+  resize.mutable_window_size()->set_rows(41);
+  resize.mutable_window_size()->set_cols(123);
+  call->Send(resize);
+  v1::StepIoRequest input;
+  input.mutable_input()->set_data("go\r");  // what a raw terminal sends for Enter
+  call->Send(input);
+  ASSERT_TRUE(call->Finish());
+  EXPECT_THAT(call->Output(0),
+              ::testing::MatchesRegex("task0\r\n/dev/pts/[0-9]+\r\nnobody:620\r\n30 100\r\n"
+                                      "go\r\n41 123\r\ngot-go\r\n"));
+  EXPECT_EQ(call->Output(0, v1::OUTPUT_STREAM_STDERR), "");
+  // The other tasks write to /dev/null, as in Slurm.
+  EXPECT_EQ(call->Output(1), "");
+  EXPECT_EQ(call->Output(1, v1::OUTPUT_STREAM_STDERR), "");
+}
+
+TEST_F(StepIoTest, PtyEndOfInputIsTheTerminalsEof) {
+  StartDaemon();
+  auto call = StartLaunched(WithPty(Launch(Grant(41, 0, {{0}}), "cat; echo cat-ended"), 0, 0));
+  v1::StepIoRequest input;
+  input.mutable_input()->set_data("partial");  // no newline: the EOF ends the line first
+  input.mutable_input()->set_eof(true);
+  call->Send(input);
+  ASSERT_TRUE(call->Finish());
+  EXPECT_EQ(call->Output(0), "partialpartialcat-ended\r\n");
+  auto exits = call->Exits();
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0].exit_code().status(), 0);
+}
+
+TEST_F(StepIoTest, PtyInterruptReachesTheForegroundProcessGroup) {
+  StartDaemon();
+  auto call = StartLaunched(
+      WithPty(Launch(Grant(42, 0, {{0}}),
+                     "trap 'echo got-INT; exit 7' INT; echo ready; while :; do sleep 1; done"),
+              0, 0));
+  ASSERT_TRUE(ReadUntilOutput(*call, 0, "ready\r\n")) << call->Output(0);
+  v1::StepIoRequest signal;
+  signal.mutable_signal()->set_signal(SIGINT);
+  call->Send(signal);
+  ASSERT_TRUE(call->Finish());
+  EXPECT_EQ(call->Output(0), "ready\r\ngot-INT\r\n");
+  auto exits = call->Exits();
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0].exit_code().status(), 7);
+}
+
+
+// Node scripts (node_scripts.h) -------------------------------------------------------
+
+class NodeScriptsTest : public NodeDaemonTest {
+ protected:
+  // Writes an executable script under the test's directory; its path.
+  std::string Script(const std::string& name, const std::string& body) {
+    std::string path = dir_ + "/" + name;
+    EXPECT_TRUE(WriteFileAtomic(path, "#!/bin/sh\n" + body + "\n", 0755));
+    return path;
+  }
+};
+
+TEST_F(NodeScriptsTest, PrologTaskPrologAndEpilogRunAroundABatchJob) {
+  options_.scripts.prolog = Script("prolog", "/usr/bin/env > " + dir_ + "/prolog.env");
+  options_.scripts.epilog = Script("epilog", "/usr/bin/env > " + dir_ + "/epilog.env");
+  options_.scripts.task_prolog =
+      Script("task_prolog", "echo export TP=fromprolog; echo unset FOO; echo print hello");
+  options_.scripts.task_epilog = Script("task_epilog", "echo \"TP=$TP\" > " + work_dir_ + "/te");
+  options_.scripts.cluster = "test";
+  StartDaemon();
+  ASSERT_TRUE(Launch(BatchJob(50, "echo \"TP=$TP FOO=${FOO-unset}\"")));
+  auto complete = controller_->WaitComplete(50);
+  ASSERT_TRUE(complete);
+  EXPECT_FALSE(complete->prolog_failed());
+  EXPECT_FALSE(complete->has_launch_error());
+  auto out = ReadFile(work_dir_ + "/job50.out");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, "hello\nTP=fromprolog FOO=unset\n");
+  EXPECT_TRUE(WaitForFileContaining(work_dir_ + "/te", "TP=fromprolog", kDeadline));
+  auto prolog_env = ReadFile(dir_ + "/prolog.env");
+  ASSERT_TRUE(prolog_env);
+  for (const char* entry : {"SLURM_SCRIPT_CONTEXT=prolog_slurmd\n", "SLURM_JOB_ID=50\n",
+                            "SLURM_JOB_USER=nobody\n", "SLURM_JOB_PARTITION=debug\n",
+                            "SLURM_JOB_NODELIST=n1\n", "SLURMD_NODENAME=n1\n",
+                            "SLURM_CLUSTER_NAME=test\n"}) {
+    EXPECT_THAT(*prolog_env, ::testing::HasSubstr(entry));
+  }
+  EXPECT_THAT(*prolog_env, ::testing::HasSubstr(fmt::format("SLURM_JOB_UID={}\n", nobody_uid_)));
+  EXPECT_TRUE(PrologRan(options_.spool_dir, 50));
+  // The job's end: the epilog runs (with what the prolog knew), then EpilogComplete.
+  ASSERT_TRUE(Terminate(50, v1::JOB_STATE_COMPLETED));
+  ASSERT_TRUE(controller_->WaitEpilog(50));
+  auto epilog_env = ReadFile(dir_ + "/epilog.env");
+  ASSERT_TRUE(epilog_env);
+  EXPECT_THAT(*epilog_env, ::testing::HasSubstr("SLURM_SCRIPT_CONTEXT=epilog_slurmd\n"));
+  EXPECT_THAT(*epilog_env, ::testing::HasSubstr("SLURM_JOB_USER=nobody\n"));
+  EXPECT_FALSE(PrologRan(options_.spool_dir, 50));
+  std::lock_guard<std::mutex> lock(controller_->mu_);
+  EXPECT_FALSE(controller_->epilogs_.back().has_status());
+}
+
+TEST_F(NodeScriptsTest, AFailedPrologIsReportedAndTheScriptNeverRuns) {
+  options_.scripts.prolog = Script("prolog", "exit 7");
+  StartDaemon();
+  ASSERT_TRUE(Launch(BatchJob(51, "touch " + work_dir_ + "/ran")));
+  auto complete = controller_->WaitComplete(51);
+  ASSERT_TRUE(complete);
+  EXPECT_TRUE(complete->prolog_failed());
+  EXPECT_THAT(complete->launch_error().message(), ::testing::HasSubstr("Job prolog failed"));
+  EXPECT_EQ(complete->exit_code().status(), 1u);
+  EXPECT_NE(access((work_dir_ + "/ran").c_str(), F_OK), 0);
+  EXPECT_FALSE(PrologRan(options_.spool_dir, 51));
+}
+
+TEST_F(NodeScriptsTest, AFailedEpilogIsReportedWithItsStatus) {
+  options_.scripts.epilog = Script("epilog", "exit 3");
+  StartDaemon();
+  ASSERT_TRUE(Terminate(52));  // nothing of it here: the epilog still runs
+  ASSERT_TRUE(controller_->WaitEpilog(52));
+  std::lock_guard<std::mutex> lock(controller_->mu_);
+  ASSERT_TRUE(controller_->epilogs_.back().has_status());
+  EXPECT_EQ(controller_->epilogs_.back().status().status(), 3u);
+}
+
+TEST_F(NodeScriptsTest, APrologHangingPastItsTimeoutFails) {
+  options_.scripts.prolog = Script("prolog", "exec /bin/sleep 60");
+  options_.scripts.timeout = std::chrono::seconds(1);
+  StartDaemon();
+  auto start = Clock::now();
+  ASSERT_TRUE(Launch(BatchJob(53, "true")));  // answered before the prolog ends
+  EXPECT_LT(Clock::now() - start, 5s);
+  auto complete = controller_->WaitComplete(53);
+  ASSERT_TRUE(complete);
+  EXPECT_TRUE(complete->prolog_failed());
+  EXPECT_THAT(complete->launch_error().message(), ::testing::HasSubstr("timed out"));
 }
 
 }  // namespace

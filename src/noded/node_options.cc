@@ -89,6 +89,12 @@ Result<NodeDaemonOptions> OptionsFromConfig(const config::SlurmConfig& config,
   o.kill_wait = secs(config.kill_wait, 30);
   o.unkillable_timeout = secs(config.unkillable_step_timeout, 60);
   o.job_file_append = config.job_file_append != 0;
+  o.scripts.prolog = config.prolog;
+  o.scripts.epilog = config.epilog;
+  o.scripts.task_prolog = config.task_prolog;
+  o.scripts.task_epilog = config.task_epilog;
+  o.scripts.timeout = ScriptTimeout(config.prolog_epilog_timeout);
+  o.scripts.cluster = config.cluster_name;
   auto timeout = secs(config.slurmd_timeout, 300);
   auto third = std::chrono::duration_cast<std::chrono::milliseconds>(timeout) / 3;
   o.heartbeat_interval = std::clamp(third, std::chrono::milliseconds(1000), kMaxHeartbeat);

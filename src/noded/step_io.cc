@@ -269,6 +269,11 @@ Status NodeDaemon::StepIoService::LaunchReactor::Launch(const v1::LaunchTasks& l
 
   uint32_t job_id = payload.step_id().job_id();
   uint32_t step_id = payload.step_id().step_id();
+  // The job's first step here runs the node's Prolog first; srun going away cancels it.
+  RETURN_IF_ERROR(daemon_.EnsureProlog(payload.job(), launch.work_dir(), [this] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return cancelled_;
+  }));
   std::lock_guard<std::mutex> lock(daemon_.launch_mu_);
   std::string dir = StepDir(o.spool_dir, job_id, step_id);
   if (daemon_.launched_steps_.contains({job_id, step_id}) || StepdAlive(dir)) {

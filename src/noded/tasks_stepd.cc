@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +28,7 @@
 #include "drover/v1/credential.pb.h"
 #include "drover/v1/node.pb.h"
 #include "noded/controller_report.h"
+#include "noded/node_scripts.h"
 #include "noded/spool.h"
 #include "noded/step_spool.h"
 #include "rpc/error_proto.h"
@@ -127,15 +131,70 @@ Result<int> Listen(const std::string& path) {
   return fd;
 }
 
-// One local task's descriptors as the supervisor holds them.
+// One local task's descriptors as the supervisor holds them. With --pty, task 0's are
+// three descriptors of one pseudo-terminal master: out_fd reads what the task writes
+// (stdout and stderr together), in_fd takes its input, tty_fd stays open for the
+// terminal's controls (window size, foreground process group, EOF character).
 struct TaskIo {
   uint32_t rank = 0;
   int out_fd = -1;  // read ends, non-blocking; -1 when closed or a file
   int err_fd = -1;
   int in_fd = -1;  // write end of the stdin pipe, non-blocking; -1: none or closed
+  int tty_fd = -1;
   std::string in_pending;
   bool in_eof = false;
+  bool in_line_start = true;  // pty: the input so far ends with a newline (or is empty)
 };
+
+// Signals a terminal's keyboard sends: with --pty they go to the terminal's foreground
+// process group (the command the shell runs, else the shell), as if typed.
+bool KeyboardSignal(int sig) {
+  return sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGWINCH;
+}
+
+void SetWindowSize(int tty_fd, const v1::WindowSize& size) {
+  if (size.rows() == 0 && size.cols() == 0) return;
+  winsize ws{};
+  ws.ws_row = static_cast<unsigned short>(std::min<uint32_t>(size.rows(), 0xffff));
+  ws.ws_col = static_cast<unsigned short>(std::min<uint32_t>(size.cols(), 0xffff));
+  (void)ioctl(tty_fd, TIOCSWINSZ, &ws);  // the kernel sends SIGWINCH on a change
+}
+
+// A new pseudo-terminal for `io`'s task: its master's descriptors go to `io`, the slave
+// (owned by `uid`, mode 0620, not this process's controlling terminal) is returned for
+// the task's stdin, stdout and stderr.
+Result<int> OpenPty(TaskIo& io, uid_t uid, const v1::WindowSize& size) {
+  auto fail = [](std::string_view what) {
+    return Error(ErrorCode::kIo, fmt::format("{}: {}", what, std::strerror(errno)));
+  };
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) return fail("posix_openpt");
+  char name[64];
+  int slave = -1;
+  if (grantpt(master) != 0 || unlockpt(master) != 0 || ptsname_r(master, name, sizeof name) != 0) {
+    Error e = fail("grantpt/unlockpt/ptsname");
+    close(master);
+    return e;
+  }
+  slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0 || fchown(slave, uid, static_cast<gid_t>(-1)) != 0 || fchmod(slave, 0620) != 0) {
+    Error e = fail(name);
+    if (slave >= 0) close(slave);
+    close(master);
+    return e;
+  }
+  SetWindowSize(master, size);
+  fcntl(master, F_SETFL, O_NONBLOCK);  // shared by the duplicates below
+  io.out_fd = master;
+  io.in_fd = fcntl(master, F_DUPFD_CLOEXEC, 3);
+  io.tty_fd = fcntl(master, F_DUPFD_CLOEXEC, 3);
+  if (io.in_fd < 0 || io.tty_fd < 0) {
+    Error e = fail("dup");
+    close(slave);
+    return e;  // the destructor closes what `io` holds
+  }
+  return slave;
+}
 
 // What the task-waiting and FIFO threads hand to the I/O loop.
 struct Shared {
@@ -159,6 +218,10 @@ class TasksStepd {
   void ServeControl();
   void IoLoop();
   void HandleRequest(const v1::StepIoRequest& request);
+  void QueueTerminalInput(TaskIo& task, const v1::StdinData& input);
+  // With a pty, a keyboard signal for task 0 goes to the terminal's foreground process
+  // group; `which` then keeps the other tasks to signal. Returns whether nothing is left.
+  bool SignalForeground(int sig, std::vector<size_t>& which);
   void FlushStdin(TaskIo& task);
   void ReadOutput(TaskIo& task, bool stderr_stream, bool drain);
   void WriteOut();
@@ -196,6 +259,7 @@ TasksStepd::~TasksStepd() {
     CloseFd(t.out_fd);
     CloseFd(t.err_fd);
     CloseFd(t.in_fd);
+    CloseFd(t.tty_fd);
   }
   CloseFd(conn_fd_);
   CloseFd(listen_fd_);
@@ -302,6 +366,18 @@ Result<std::vector<stepd::LaunchSpec>> TasksStepd::BuildSpecs() {
     spec.gid = grant_.group().gid();
     spec.user = grant_.user().name();
     pattern.task_id = io.rank;
+    if (launch_.pty()) {
+      // Slurm's --pty: task 0 on a pseudo-terminal, the other tasks' stdin, stdout and
+      // stderr on /dev/null.
+      if (io.rank == 0) {
+        ASSIGN_OR_RETURN(int slave, OpenPty(io, spec.uid, launch_.window_size()));
+        spec.stdin_fd = spec.stdout_fd = spec.stderr_fd = slave;
+      } else {
+        spec.stdout_path = "/dev/null";
+      }
+      specs.push_back(std::move(spec));
+      continue;
+    }
     if (!launch_.std_out_pattern().empty()) {
       spec.stdout_path = stepd::ResolveOutputPath(launch_.std_out_pattern(), pattern, cwd);
       spec.open_mode = open_mode(spec.stdout_path);
@@ -444,11 +520,20 @@ void TasksStepd::HandleRequest(const v1::StepIoRequest& request) {
         if (input.has_task_id() && input.task_id() != task.rank) continue;
         if (task.in_fd < 0) continue;  // no stdin pipe: /dev/null, a file, or closed
         task.in_pending += input.data();
-        if (input.eof()) task.in_eof = true;
+        if (task.tty_fd >= 0) {
+          QueueTerminalInput(task, input);
+        } else if (input.eof()) {
+          task.in_eof = true;
+        }
         FlushStdin(task);
       }
       break;
     }
+    case v1::StepIoRequest::kWindowSize:
+      for (TaskIo& task : tasks_) {
+        if (task.tty_fd >= 0) SetWindowSize(task.tty_fd, request.window_size());
+      }
+      break;
     case v1::StepIoRequest::kSignal: {
       std::vector<size_t> which;
       for (uint32_t rank : request.signal().task_ids()) {
@@ -457,14 +542,56 @@ void TasksStepd::HandleRequest(const v1::StepIoRequest& request) {
         }
       }
       if (!request.signal().task_ids().empty() && which.empty()) break;  // none here
+      if (SignalForeground(request.signal().signal(), which)) break;
       Status s = group_->Signal(request.signal().signal(), which);
       Log().Info("StepId={} signal {} from srun: {}", step_name_, request.signal().signal(),
                  s ? "sent" : s.error().ToString());
       break;
     }
     default:
-      break;  // window sizes: no pseudo-terminal here
+      break;
   }
+}
+
+void TasksStepd::QueueTerminalInput(TaskIo& task, const v1::StdinData& input) {
+  if (!input.data().empty()) task.in_line_start = input.data().back() == '\n';
+  if (!input.eof()) return;
+  // srun's stdin ended (it was not a terminal: a terminal sends ^D as a byte). A shell
+  // should see end of file, not a hangup that kills what it runs and loses its output:
+  // the terminal's EOF character, twice when a partial line must be ended first.
+  termios mode{};
+  char eof = 4;  // ^D
+  bool canonical = true;
+  if (tcgetattr(task.tty_fd, &mode) == 0) {
+    if (mode.c_cc[VEOF] != _POSIX_VDISABLE) eof = static_cast<char>(mode.c_cc[VEOF]);
+    canonical = (mode.c_lflag & ICANON) != 0;
+  }
+  if (canonical && !task.in_line_start) task.in_pending += eof;
+  task.in_pending += eof;
+  task.in_line_start = true;
+}
+
+bool TasksStepd::SignalForeground(int sig, std::vector<size_t>& which) {
+  if (!KeyboardSignal(sig)) return false;
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    if (tasks_[i].tty_fd < 0) continue;
+    bool all = which.empty();
+    if (!all && std::find(which.begin(), which.end(), i) == which.end()) return false;
+    pid_t foreground = tcgetpgrp(tasks_[i].tty_fd);
+    if (foreground <= 0 || killpg(foreground, sig) != 0) return false;  // as to any task
+    Log().Info("StepId={} signal {} from srun: sent to the foreground process group {}", step_name_,
+               sig, foreground);
+    // The other tasks get it as usual.
+    if (all) {
+      for (size_t j = 0; j < tasks_.size(); ++j) {
+        if (j != i) which.push_back(j);
+      }
+    } else {
+      std::erase(which, i);
+    }
+    return which.empty();
+  }
+  return false;
 }
 
 void TasksStepd::ReadOutput(TaskIo& task, bool stderr_stream, bool drain) {
@@ -725,6 +852,17 @@ int TasksStepd::Run() {
 
   std::string launch_error;
   auto specs = BuildSpecs();
+  std::vector<int> task_ends;  // the tasks' ends of pipes and pty slaves, each once
+  if (specs) {
+    for (const stepd::LaunchSpec& spec : *specs) {
+      for (int fd : {spec.stdin_fd, spec.stdout_fd, spec.stderr_fd}) {
+        if (fd >= 0 && std::find(task_ends.begin(), task_ends.end(), fd) == task_ends.end()) {
+          task_ends.push_back(fd);
+        }
+      }
+    }
+  }
+  std::vector<stepd::LaunchSpec> task_epilogs;  // the tasks as started, for TaskEpilog
   if (!specs) {
     launch_error = specs.error().ToString();
   } else {
@@ -732,6 +870,10 @@ int TasksStepd::Run() {
     if (!tracker) {
       launch_error = tracker.error().ToString();
     } else {
+      // TaskProlog (then srun --task-prolog) before each task, with the task's environment.
+      const NodeScriptOptions scripts = ScriptOptionsFromConf(conf_);
+      for (stepd::LaunchSpec& spec : *specs) RunTaskProlog(scripts, launch_.task_prolog(), spec);
+      if (!scripts.task_epilog.empty() || !launch_.task_epilog().empty()) task_epilogs = *specs;
       auto started =
           stepd::TaskGroup::Start(std::move(*specs), std::move(tracker).value(), options);
       if (started) {
@@ -741,14 +883,8 @@ int TasksStepd::Run() {
       }
     }
   }
-  // The task ends of the pipes belong to the tasks now.
-  if (specs) {
-    for (stepd::LaunchSpec& spec : *specs) {
-      CloseFd(spec.stdin_fd);
-      CloseFd(spec.stdout_fd);
-      CloseFd(spec.stderr_fd);
-    }
-  }
+  // The task ends belong to the tasks now (Start consumed `specs`, so not through it).
+  for (int& fd : task_ends) CloseFd(fd);
   if (!group_) {
     Log().Error("StepId={} launch failed: {}", step_name_, launch_error);
     SayReady(ready_fd_, fmt::format("error: {}", launch_error));
@@ -782,6 +918,9 @@ int TasksStepd::Run() {
   });
   IoLoop();
   waiter.join();
+  for (const stepd::LaunchSpec& spec : task_epilogs) {
+    RunTaskEpilog(ScriptOptionsFromConf(conf_), launch_.task_epilog(), spec);
+  }
   stepd::TaskGroupResult result;
   {
     std::lock_guard<std::mutex> lock(shared_.mu);

@@ -76,6 +76,9 @@ struct LaunchSpec {
   mode_t umask = 022;
   BadCwd bad_cwd = BadCwd::kFail;
   bool set_task_pid_env = true;  // SLURM_TASK_PID=<pid of the task>
+  // Written to the task's stdout before its program starts (TaskProlog's print lines).
+  // Kept under a pipe's capacity: nobody reads a task's pipe before it has exec'd.
+  std::string stdout_preamble;
 
   std::optional<std::chrono::milliseconds> time_limit;   // none: unlimited
   std::chrono::milliseconds kill_wait{30'000};           // KillWait

@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -151,6 +152,7 @@ Result<PreparedExec> PrepareExec(const LaunchSpec& spec) {
   p.stdin_fd = spec.stdin_fd;
   p.stdout_fd = spec.stdout_fd;
   p.stderr_fd = spec.stderr_fd;
+  p.controlling_tty = p.stdin_fd >= 0 && ::isatty(p.stdin_fd) == 1;
   if (p.stderr_fd < 0 && spec.stderr_path.empty() && p.stdout_fd >= 0) p.stderr_to_stdout = true;
   p.output_flags = O_WRONLY | O_CREAT | O_CLOEXEC;
   switch (spec.open_mode) {
@@ -169,6 +171,7 @@ Result<PreparedExec> PrepareExec(const LaunchSpec& spec) {
   p.chdir_message = fmt::format("{}couldn't chdir to `{}': ", kStepdErrorPrefix, p.cwd);
   if (p.cwd_fallback_tmp) p.chdir_suffix = ": going to /tmp instead";
   p.exec_message = fmt::format("{}execve(): {}: ", kStepdErrorPrefix, prog);
+  p.stdout_preamble = spec.stdout_preamble;
   return p;
 }
 
@@ -183,6 +186,10 @@ void RunChild(PreparedExec& p, ProcessTracker& tracker, int report_fd) noexcept 
   for (int sig = 1; sig < NSIG; ++sig) (void)::sigaction(sig, &dfl, nullptr);
 
   if (::setsid() < 0) Fail(report_fd, ChildStage::kSession, errno, 1);
+  // Before the identity changes, so it does not depend on the user's rights to the slave.
+  if (p.controlling_tty && ::ioctl(p.stdin_fd, TIOCSCTTY, 0) != 0) {
+    Fail(report_fd, ChildStage::kTerminal, errno, 1);
+  }
   if (int err = tracker.EnterFromChild(); err != 0) Fail(report_fd, ChildStage::kCgroup, err, 1);
 
   if (p.change_identity) {
@@ -212,6 +219,8 @@ void RunChild(PreparedExec& p, ProcessTracker& tracker, int report_fd) noexcept 
   if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err_fd, 2) < 0) {
     Fail(report_fd, ChildStage::kStdout, errno, 1);
   }
+
+  if (!p.stdout_preamble.empty()) WriteAll(1, p.stdout_preamble.data(), p.stdout_preamble.size());
 
   if (::chdir(p.cwd.c_str()) != 0) {
     int e = errno;
@@ -259,6 +268,8 @@ std::string DescribeChildFailure(const ChildFailure& f, const LaunchSpec& spec) 
       return fmt::format("couldn't chdir to `{}': {}", spec.cwd, why);
     case ChildStage::kExec:
       return fmt::format("execve(): {}: {}", spec.argv.empty() ? "" : spec.argv[0], why);
+    case ChildStage::kTerminal:
+      return "cannot make the pseudo-terminal the controlling terminal: " + why;
   }
   return why;
 }

@@ -37,6 +37,7 @@ enum class ChildStage : int {
   kStderr,
   kChdir,
   kExec,
+  kTerminal,
 };
 
 struct ChildFailure {
@@ -66,6 +67,9 @@ struct PreparedExec {
   int stdin_fd = -1;  // used instead of the paths when >= 0 (LaunchSpec's)
   int stdout_fd = -1;
   int stderr_fd = -1;
+  // stdin_fd is a terminal (a pty slave): the child, a new session's leader, makes it its
+  // controlling terminal, so the terminal's signals (^C, SIGWINCH) reach the job.
+  bool controlling_tty = false;
   int output_flags = 0;
   std::string cwd;
   bool cwd_fallback_tmp = false;
@@ -75,6 +79,7 @@ struct PreparedExec {
   std::string chdir_message;  // "slurmstepd: error: couldn't chdir to `/x': "
   std::string chdir_suffix;   // ": going to /tmp instead" when falling back
   std::string exec_message;   // "slurmstepd: error: execve(): prog: "
+  std::string stdout_preamble;  // LaunchSpec's, written once stdout is in place
 };
 
 // Builds what RunChild needs. Errors: kUserIdMissing when the user's groups cannot be

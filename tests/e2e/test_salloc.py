@@ -57,8 +57,14 @@ def test_waiting_for_resources(local_cluster, shared_dir):
     hog_job = granted(hog.stderr)
     r = local_cluster.run("salloc", "-N1", "-I", "true", cwd=shared_dir)
     assert r.returncode == 1
-    assert "salloc: error: Unable to allocate resources: Job can not start immediately\n" \
-        in r.stderr
+    assert r.stderr.endswith(
+        "salloc: error: Unable to allocate resources: Requested nodes are busy\n"), r.stderr
+    # srun -I says the same, after the queued line (as in ../shared/reference).
+    r = local_cluster.run("srun", "-N1", "-I", "true", cwd=shared_dir)
+    assert r.returncode == 1
+    assert re.fullmatch(r"srun: job \d+ queued and waiting for resources\n"
+                        r"srun: error: Unable to allocate resources: Requested nodes are busy\n",
+                        r.stderr), r.stderr
     local_cluster.run("scancel", hog_job)
     local_cluster.wait_job_gone(hog_job)
 

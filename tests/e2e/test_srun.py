@@ -88,6 +88,15 @@ def test_srun_in_a_batch_script_creates_steps(local_cluster, shared_dir):
     assert sorted(lines[:2]) == [f"0: step 0 job {job}", f"1: step 0 job {job}"]
     assert lines[2:] == ["step 1"]
 
+    # sacct has a line per step, after the batch step's.
+    def rows():
+        r = local_cluster.run("sacct", "-j", job, "-n", "-P", "-o", "JobID,JobName,State,ExitCode")
+        assert r.returncode == 0, r.stderr
+        return r.stdout.splitlines()
+    wait_until(lambda: len(rows()) == 4, 30, "the steps' accounting records")
+    assert rows() == [f"{job}|steps.sh|COMPLETED|0:0", f"{job}.batch|batch|COMPLETED|0:0",
+                      f"{job}.0|sh|COMPLETED|0:0", f"{job}.1|sh|COMPLETED|0:0"]
+
 
 def test_srun_in_salloc(local_cluster, shared_dir):
     r = local_cluster.run("salloc", "-N1", "srun", "sh", "-c", "echo $SLURM_JOB_ID.$SLURM_STEP_ID",
@@ -110,7 +119,15 @@ def test_own_allocation_ends_with_the_step(local_cluster, shared_dir):
 def test_failed_step_fails_its_own_allocation(local_cluster, shared_dir):
     r = local_cluster.run("srun", "sh", "-c", "echo $SLURM_JOB_ID; exit 2", cwd=shared_dir)
     assert r.returncode == 2
-    assert wait_job_done(local_cluster, r.stdout.strip()) == "FAILED"
+    job = r.stdout.strip()
+    assert wait_job_done(local_cluster, job) == "FAILED"
+    # An allocation of srun's own has no batch step: the job and its step 0.
+    expected = [f"{job}|FAILED|2:0", f"{job}.0|FAILED|2:0"]
+
+    def rows():
+        r = local_cluster.run("sacct", "-j", job, "-n", "-P", "-o", "JobID,State,ExitCode")
+        return r.stdout.splitlines()
+    wait_until(lambda: rows() == expected, 30, "the step's accounting record")
 
 
 def test_time_limit_ends_the_step(local_cluster, shared_dir):
@@ -170,3 +187,24 @@ def test_unknown_job_in_environment(local_cluster, shared_dir):
     assert r.stderr == (
         "srun: error: Unable to confirm allocation for job 999999: Invalid job id specified\n"
         "srun: Check SLURM_JOB_ID environment variable. Expired or invalid job 999999\n")
+
+
+def test_concurrent_steps_share_the_allocation_and_wait_when_full(local_cluster, shared_dir):
+    # Two one-task steps fill a two-CPU job and run side by side; a third waits for one of
+    # them to end, with Slurm's messages.
+    script = ("#!/bin/sh\n"
+              "srun -n1 sh -c 'touch a; while [ ! -e go ]; do sleep 0.05; done' &\n"
+              "srun -n1 sh -c 'touch b; while [ ! -e go ]; do sleep 0.05; done' &\n"
+              "while [ ! -e a ] || [ ! -e b ]; do sleep 0.05; done\n"
+              "(sleep 1; touch go) &\n"
+              "srun -n1 echo third\n"
+              "wait\n")
+    (shared_dir / "concurrent.sh").write_text(script)
+    job = sbatch_id(local_cluster, "-N1", "-n2", "-o", "concurrent.out", "concurrent.sh",
+                    cwd=shared_dir)
+    assert wait_job_done(local_cluster, job) == "COMPLETED"
+    out = (shared_dir / "concurrent.out").read_text()
+    assert "third\n" in out
+    assert (f"srun: Job {job} step creation temporarily disabled, retrying "
+            "(Requested nodes are busy)\n") in out, out
+    assert f"srun: Step created for StepId={job}.2\n" in out, out

@@ -109,7 +109,7 @@ TEST_F(StepTest, AStepThatDoesNotFitBesideOthersWaitsAndOneThatNeverFitsIsRefuse
   overlap.overlap = true;
   EXPECT_TRUE(CreateStep(id, overlap).has_value());
   // srun's end report frees the CPUs.
-  ASSERT_TRUE(cluster_->ctld().CompleteStep(id, (*first)->id, kAlice).has_value());
+  ASSERT_TRUE(cluster_->ctld().CompleteStep(id, (*first)->id, ExitCode{}, kAlice).has_value());
   EXPECT_TRUE(CreateStep(id, Tasks(2)).has_value());
 }
 

@@ -115,7 +115,8 @@ void PrintRevoked(const Invocation& inv, uint32_t job_id, const v1::JobEnded& en
 }
 
 void ReportAllocateError(const Invocation& inv, const Error& error, bool immediate) {
-  if (immediate && error.code() == ErrorCode::kCanNotStartImmediately) {
+  if (immediate && (error.code() == ErrorCode::kNodesBusy ||
+                    error.code() == ErrorCode::kCanNotStartImmediately)) {
     PrintError(
         inv, std::string("Unable to allocate resources: ") + std::string(ErrorText(error.code())));
     return;

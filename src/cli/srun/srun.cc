@@ -18,10 +18,12 @@
 #include "cli/common/job_spec_builder.h"
 #include "cli/common/signal_fd.h"
 #include "cli/common/version.h"
+#include "cli/srun/srun_options.h"
 #include "cli/srun/step_env.h"
 #include "cli/srun/step_io_loop.h"
 #include "cli/srun/step_request.h"
 #include "cli/srun/task_status.h"
+#include "cli/srun/terminal.h"
 #include "client/connect.h"
 
 namespace drover::cli::srun {
@@ -150,11 +152,17 @@ int Run(const Invocation& inv, client::ControllerClient& client, client::StepIoD
   if (auto failure = ApplyInputEnvironment(inv.env, kSrun, options)) {
     return ReportOptionFailure(*failure, kProg, inv.err);
   }
+  // Inside an allocation SLURM_JOB_NAME is the job's name, not a name for the step: as in
+  // Slurm, a step is named by -J or after its command.
+  if (inv.Getenv("SLURM_JOB_ID")) options.job_name.reset();
   options.current_source = OptionSource::kCommandLine;
   std::vector<std::string> argv;
-  if (auto failure = ParseAndApply(inv.args, kSrun, Permute::kStopAtFirst, options, &argv)) {
+  SrunOnlyOptions srun_only;
+  if (auto failure = ParseSrunArgs(inv.args, options, srun_only, &argv)) {
     return ReportOptionFailure(*failure, kProg, inv.err);
   }
+  const bool pty = srun_only.pty;
+  if (pty) options.unbuffered = true;  // as in Slurm, --pty implies -u
   if (options.help) {
     PrintHelp(inv.out);
     return 0;
@@ -185,7 +193,13 @@ int Run(const Invocation& inv, client::ControllerClient& client, client::StepIoD
   std::optional<SignalFd> signals;
   if (hooks.handle_signals) {
     signal(SIGPIPE, SIG_IGN);
-    signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2});
+    if (pty) {
+      signals.emplace(
+          std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH});
+    } else {
+      signals.emplace(
+          std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2});
+    }
   }
   const int signal_fd = signals ? signals->fd() : -1;
   auto take_signal = [&signals]() { return signals ? signals->Take() : 0; };
@@ -316,6 +330,7 @@ int Run(const Invocation& inv, client::ControllerClient& client, client::StepIoD
   std::vector<std::string> environment = BuildStepEnvironment(env_input);
 
   StdinPlan stdin_plan = PlanStdin(options.input);
+  if (pty && stdin_plan.forward && !stdin_plan.task) stdin_plan.task = 0;  // the terminal's
   v1::StepIoRequest launch;
   v1::LaunchTasks* l = launch.mutable_launch();
   l->set_credential(step->credential());
@@ -338,6 +353,10 @@ int Run(const Invocation& inv, client::ControllerClient& client, client::StepIoD
   if (options.cpu_bind) l->set_cpu_bind(*options.cpu_bind);
   if (options.kill_on_bad_exit) l->set_kill_on_bad_exit(*options.kill_on_bad_exit);
   if (options.container) l->set_container(*options.container);
+  if (pty) {
+    l->set_pty(true);
+    if (auto size = TerminalWindowSize(hooks.stdin_fd)) *l->mutable_window_size() = *size;
+  }
 
   uint32_t num_tasks = step->layout().num_tasks();
   std::vector<NodeStream> nodes;
@@ -391,8 +410,20 @@ int Run(const Invocation& inv, client::ControllerClient& client, client::StepIoD
   config.signal_fd = signal_fd;
   config.take_signal = take_signal;
   config.job_events = own.events.get();
-  StepIoResult result = RunStepIo(nodes, config, inv.out, inv.err);
+  config.pty = pty;
+  const int terminal_fd = hooks.stdin_fd;
+  config.window_size = [terminal_fd] { return TerminalWindowSize(terminal_fd); };
+  // --pty with a terminal on stdin: raw while the step runs; otherwise bytes are relayed
+  // as they come (the pty is the node's either way).
+  std::unique_ptr<RawTerminal> raw;
+  if (pty && config.stdin_fd >= 0 && isatty(config.stdin_fd) == 1) {
+    if (auto entered = RawTerminal::Enter(config.stdin_fd)) raw = std::move(*entered);
+  }
+  CrlfOstream raw_err(inv.err);
+  StepIoResult result = RunStepIo(nodes, config, inv.out, raw ? raw_err : inv.err);
   inv.out.flush();
+  raw_err.flush();
+  raw.reset();
 
   v1::ExitCode exit_code = ExitCodeOfStatus(result.highest_status);
   v1::CompleteStepRequest done;

@@ -12,6 +12,10 @@
 // command is the first positional argument. -i/-o/-e: "all", "none" or a task number for
 // -i, else a file pattern (%j %t %n %N %s ...) the node expands and opens.
 //
+// --pty: task 0 runs on a pseudo-terminal on its node and gets srun's stdin; with a
+// terminal on stdin, srun puts it in raw mode while the step runs (terminal.h), sends its
+// window size at launch and on SIGWINCH, and passes every byte typed (^C included).
+//
 // Exit code: the tasks' (task_status.h); 1 when the job or step could not be created or
 // launched; 255 for option errors.
 #pragma once

@@ -51,6 +51,7 @@ Parallel run options:
   -O, --overcommit            overcommit resources
       --overlap               Allow other steps to overlap this step
   -p, --partition=partition   partition requested
+      --pty                   task 0 runs on a pseudo-terminal (interactive)
   -q, --qos=qos               quality of service
   -Q, --quiet                 quiet mode (suppress informational messages)
   -s, --oversubscribe         over-subscribe resources with other jobs

@@ -60,13 +60,14 @@ class StepIo {
         fds.push_back({nodes_[i].stream->fd(), nodes_[i].stream->events(), 0});
         owner.push_back(static_cast<int>(i));
       }
-      if (stdin_open) {
-        fds.push_back({config_.stdin_fd, POLLIN, 0});
-        owner.push_back(kStdin);
-      }
+      // Signals before stdin: a window resized before keys were typed is resized first.
       if (config_.signal_fd >= 0) {
         fds.push_back({config_.signal_fd, POLLIN, 0});
         owner.push_back(kSignals);
+      }
+      if (stdin_open) {
+        fds.push_back({config_.stdin_fd, POLLIN, 0});
+        owner.push_back(kStdin);
       }
       if (events_open) {
         fds.push_back({config_.job_events->fd(), config_.job_events->events(), 0});
@@ -240,8 +241,26 @@ class StepIo {
     }
   }
 
+  // To the node of task 0, the one with the pseudo-terminal.
+  void SendWindowSize() {
+    std::optional<v1::WindowSize> size = config_.window_size ? config_.window_size() : std::nullopt;
+    if (!size) return;
+    v1::StepIoRequest request;
+    *request.mutable_window_size() = *size;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const std::vector<uint32_t>& t = nodes_[i].tasks;
+      if (!states_[i].ended && std::find(t.begin(), t.end(), 0u) != t.end()) {
+        (void)nodes_[i].stream->Send(request);
+      }
+    }
+  }
+
   void OnSignal(int sig) {
-    if (sig != SIGINT) {
+    if (config_.pty && sig == SIGWINCH) {
+      SendWindowSize();
+      return;
+    }
+    if (sig != SIGINT || config_.pty) {
       SignalAll(sig);
       return;
     }

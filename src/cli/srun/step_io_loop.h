@@ -6,9 +6,11 @@
 // are reported as task_status.h words them; `message` replies go to stderr as sent.
 // Stdin is read as it comes and sent to the node(s) that hold its task(s), then `eof`.
 // SIGINT follows InterruptTracker; SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 are
-// forwarded to every task. When the job ends under srun (scancel, time limit) srun says
-// "srun: Force Terminated JobId=42" and waits for the nodes to finish killing the tasks
-// (kJobEndGrace at most).
+// forwarded to every task. With --pty, SIGINT is forwarded as the others are (a ^C typed
+// on srun's raw terminal is a byte of input, not a signal) and SIGWINCH sends the
+// terminal's new size to task 0's node. When the job ends under srun (scancel, time
+// limit) srun says "srun: Force Terminated JobId=42" and waits for the nodes to finish
+// killing the tasks (kJobEndGrace at most).
 //
 // Thread-safety: runs on the caller's thread; borrows everything it is given.
 #pragma once
@@ -41,10 +43,13 @@ struct StepIoConfig {
   bool label = false;
   bool unbuffered = false;
   bool quiet = false;
-  int stdin_fd = -1;                             // -1: no stdin forwarded
-  std::optional<uint32_t> stdin_task;            // absent: every task
-  int signal_fd = -1;                            // -1: none
-  std::function<int()> take_signal;              // the next pending signal on signal_fd, or 0
+  int stdin_fd = -1;                   // -1: no stdin forwarded
+  std::optional<uint32_t> stdin_task;  // absent: every task
+  int signal_fd = -1;                  // -1: none
+  std::function<int()> take_signal;    // the next pending signal on signal_fd, or 0
+  bool pty = false;                    // --pty: task 0 runs on a pseudo-terminal
+  // --pty: the size of srun's terminal, sent on SIGWINCH.
+  std::function<std::optional<v1::WindowSize>()> window_size;
   client::JobEventStream* job_events = nullptr;  // srun's own allocation, else null
 };
 

@@ -77,8 +77,9 @@ v1::JobRecord JobRecordToProto(const acct::JobRecord& r, bool allocations_only,
   p.set_work_dir(r.work_dir);
   p.set_batch_host(r.batch_host);
   p.set_restarts(r.restarts);
-  // The batch step exists once the job has run on its batch host.
-  if (!allocations_only && r.start_time > 0 && !r.batch_host.empty()) {
+  // The batch step exists once the job has run on its batch host (an allocation made by
+  // salloc or srun has none).
+  if (!allocations_only && r.batch && r.start_time > 0 && !r.batch_host.empty()) {
     v1::StepRecord* s = p.add_steps();
     s->mutable_id()->set_job_id(r.job_id);
     s->mutable_id()->set_kind(v1::STEP_KIND_BATCH);
@@ -100,7 +101,54 @@ v1::JobRecord JobRecordToProto(const acct::JobRecord& r, bool allocations_only,
     s->set_num_tasks(1);
     SetTres(s->mutable_alloc_tres(), r.batch_cpus, 0, 1);
   }
+  if (!allocations_only) {
+    for (const acct::StepRecord& step : r.steps) {
+      v1::StepRecord* s = p.add_steps();
+      s->mutable_id()->set_job_id(r.job_id);
+      s->mutable_id()->set_kind(v1::STEP_KIND_NORMAL);
+      s->mutable_id()->set_step_id(step.step_id);
+      s->set_name(step.name);
+      s->set_state(rpc::ToProto(step.state));
+      s->mutable_exit_code()->set_status(step.exit_code.exit_status);
+      s->mutable_exit_code()->set_signal(step.exit_code.signal);
+      s->set_start_time(step.start_time);
+      s->set_end_time(step.end_time);
+      if (step.end_time > 0) {
+        s->set_elapsed_s(std::max<int64_t>(0, step.end_time - step.start_time));
+      }
+      s->set_node_list(step.node_list);
+      s->set_num_nodes(step.num_nodes);
+      s->set_num_cpus(step.num_cpus);
+      s->set_num_tasks(step.num_tasks);
+      SetTres(s->mutable_alloc_tres(), step.num_cpus, 0, step.num_nodes);
+    }
+  }
   return p;
+}
+
+void AccountingJobSink::StepsEnded(std::vector<std::shared_ptr<const Step>> steps) {
+  auto epoch = [](TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  };
+  std::vector<acct::StepRecord> records;
+  records.reserve(steps.size());
+  for (const auto& step : steps) {
+    acct::StepRecord r;
+    r.job_id = step->job;
+    r.submit_time = step->job_submit_time == TimePoint{} ? 0 : epoch(step->job_submit_time);
+    r.step_id = step->id;
+    r.name = step->name;
+    r.state = step->state;
+    r.exit_code = step->exit_code;
+    r.start_time = epoch(step->start_time);
+    r.end_time = step->end_time == TimePoint{} ? r.start_time : epoch(step->end_time);
+    r.num_nodes = static_cast<uint32_t>(step->nodes.size());
+    r.num_cpus = step->TotalCpus();
+    r.num_tasks = step->num_tasks;
+    r.node_list = step->NodeList();
+    records.push_back(std::move(r));
+  }
+  writer_->PostSteps(std::move(records));
 }
 
 grpc::Status AccountingService::ListJobRecords(

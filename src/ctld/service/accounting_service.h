@@ -38,6 +38,7 @@ class AccountingJobSink final : public JobSink {
   void JobsChanged(std::vector<std::shared_ptr<const Job>> jobs) override {
     writer_->Post(std::move(jobs));
   }
+  void StepsEnded(std::vector<std::shared_ptr<const Step>> steps) override;
 
  private:
   acct::AccountingWriter* const writer_;  // not owned

@@ -145,7 +145,8 @@ grpc::Status ControllerService::AllocateJob(grpc::ServerContext* context,
     if (req->has_immediate_s() && IsPending(job->state) &&
         std::chrono::steady_clock::now() - asked >= std::chrono::seconds(req->immediate_s())) {
       (void)options_.controller->CompleteAllocation(id, ExitCode{0, 0}, who);
-      return rpc::ToGrpcStatus(Error(ErrorCode::kCanNotStartImmediately));
+      // What Slurm's srun -I and salloc -I report ("Requested nodes are busy").
+      return rpc::ToGrpcStatus(Error(ErrorCode::kNodesBusy));
     }
     snap = options_.controller->WaitForSnapshot(snap, kClientCheck);
   }
@@ -233,7 +234,7 @@ grpc::Status ControllerService::CreateStep(grpc::ServerContext* context,
   if (snap->config) payload.set_cluster(snap->config->cluster_name);
   Result<std::string> credential = auth::SignStepCredential(options_.munge, payload);
   if (!credential) {
-    (void)options_.controller->CompleteStep(s.job, s.id, who);
+    (void)options_.controller->CompleteStep(s.job, s.id, ExitCode{1, 0}, who);
     return rpc::ToGrpcStatus(credential.error());
   }
   *resp->mutable_step_id() = payload.step_id();
@@ -249,7 +250,8 @@ grpc::Status ControllerService::CompleteStep(grpc::ServerContext* context,
   Identity who;
   if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
   return rpc::ToGrpcStatus(
-      options_.controller->CompleteStep(req->step_id().job_id(), req->step_id().step_id(), who));
+      options_.controller->CompleteStep(req->step_id().job_id(), req->step_id().step_id(),
+                                        ExitCodeOf(req->exit_code()), who));
 }
 
 grpc::Status ControllerService::ListSteps(grpc::ServerContext* context,

@@ -79,6 +79,9 @@ grpc::Status NodeRegistryService::JobComplete(grpc::ServerContext* context,
                                               const v1::JobCompleteRequest* req,
                                               v1::JobCompleteResponse* resp) {
   if (grpc::Status s = AuthenticateNode(context); !s.ok()) return s;
+  if (req->prolog_failed()) {
+    return rpc::ToGrpcStatus(options_.controller->PrologFailed(req->node_name(), req->job_id()));
+  }
   // A script that could not start ends FAILED (exit 1), never COMPLETED.
   JobEnd end;
   end.wait_status =
@@ -103,8 +106,10 @@ grpc::Status NodeRegistryService::EpilogComplete(grpc::ServerContext* context,
                                                  const v1::EpilogCompleteRequest* req,
                                                  v1::EpilogCompleteResponse* resp) {
   if (grpc::Status s = AuthenticateNode(context); !s.ok()) return s;
-  // The epilog's status (a failing epilog drains the node) comes with the epilog itself.
-  return rpc::ToGrpcStatus(options_.controller->EpilogComplete(req->node_name(), req->job_id()));
+  // A failed Epilog (non-zero status) drains the node.
+  bool failed = req->has_status() && (req->status().status() != 0 || req->status().signal() != 0);
+  return rpc::ToGrpcStatus(
+      options_.controller->EpilogComplete(req->node_name(), req->job_id(), failed));
 }
 
 }  // namespace drover::ctld::service
