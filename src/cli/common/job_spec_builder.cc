@@ -10,6 +10,7 @@
 #include <map>
 
 #include "base/time_spec.h"
+#include "core/dependency.h"
 
 namespace drover::cli {
 namespace {
@@ -33,8 +34,6 @@ std::optional<uint32_t> ToU32(std::string_view s) {
   if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
 }
-
-Error DependencyError() { return Error(ErrorCode::kDependency); }
 
 Result<uint32_t> ResolveUid(const std::string& text) {
   if (auto n = ToU32(text)) return *n;
@@ -100,60 +99,29 @@ Result<int64_t> ResolveTime(const std::string& text, std::string_view option, Ti
 }  // namespace
 
 Result<v1::DependencySpec> ParseDependency(std::string_view text) {
-  static const std::map<std::string, v1::DependencyType> kTypes = {
-      {"after", v1::DEPENDENCY_TYPE_AFTER},
-      {"afterany", v1::DEPENDENCY_TYPE_AFTER_ANY},
-      {"afterok", v1::DEPENDENCY_TYPE_AFTER_OK},
-      {"afternotok", v1::DEPENDENCY_TYPE_AFTER_NOT_OK},
-      {"aftercorr", v1::DEPENDENCY_TYPE_AFTER_CORR},
-      {"afterburstbuffer", v1::DEPENDENCY_TYPE_AFTER_BURST_BUFFER},
-  };
+  // The controller's reader (core/dependency.h, fuzzed), so sbatch refuses exactly what
+  // the controller would.
+  ASSIGN_OR_RETURN(Dependency dep, drover::ParseDependency(text));
   v1::DependencySpec spec;
-  bool has_comma = text.find(',') != std::string_view::npos;
-  bool has_any = text.find('?') != std::string_view::npos;
-  if (text.empty() || (has_comma && has_any)) return DependencyError();
-  spec.set_any(has_any);
-  for (const std::string& item : Split(text, has_any ? '?' : ',')) {
-    std::string lower = item;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == "singleton") {
-      spec.add_items()->set_type(v1::DEPENDENCY_TYPE_SINGLETON);
-      continue;
+  spec.set_any(dep.any);
+  for (const DependencyItem& d : dep.items) {
+    v1::Dependency* item = spec.add_items();
+    switch (d.kind) {
+      case DependencyKind::kAfter: item->set_type(v1::DEPENDENCY_TYPE_AFTER); break;
+      case DependencyKind::kAfterAny: item->set_type(v1::DEPENDENCY_TYPE_AFTER_ANY); break;
+      case DependencyKind::kAfterOk: item->set_type(v1::DEPENDENCY_TYPE_AFTER_OK); break;
+      case DependencyKind::kAfterNotOk: item->set_type(v1::DEPENDENCY_TYPE_AFTER_NOT_OK); break;
+      case DependencyKind::kAfterCorr: item->set_type(v1::DEPENDENCY_TYPE_AFTER_CORR); break;
+      case DependencyKind::kAfterBurstBuffer:
+        item->set_type(v1::DEPENDENCY_TYPE_AFTER_BURST_BUFFER);
+        break;
+      case DependencyKind::kSingleton: item->set_type(v1::DEPENDENCY_TYPE_SINGLETON); break;
     }
-    std::vector<std::string> parts = Split(item, ':');
-    v1::DependencyType type = v1::DEPENDENCY_TYPE_AFTER_ANY;  // a bare job id: afterany
-    size_t first_job = 0;
-    if (!ToU32(parts[0].substr(0, parts[0].find_first_of("_+")))) {
-      auto it = kTypes.find(parts[0]);
-      if (it == kTypes.end() || parts.size() < 2) return DependencyError();
-      type = it->second;
-      first_job = 1;
-    }
-    for (size_t i = first_job; i < parts.size(); ++i) {
-      std::string_view job = parts[i];
-      v1::Dependency* d = spec.add_items();
-      d->set_type(type);
-      if (size_t plus = job.find('+'); plus != std::string_view::npos) {
-        auto delay = ToU32(job.substr(plus + 1));
-        if (!delay || type != v1::DEPENDENCY_TYPE_AFTER) return DependencyError();
-        d->set_delay_s(int64_t{*delay} * 60);
-        job = job.substr(0, plus);
-      }
-      if (size_t us = job.find('_'); us != std::string_view::npos) {
-        std::string_view task = job.substr(us + 1);
-        if (task == "*") {
-          d->set_all_array_tasks(true);
-        } else if (auto t = ToU32(task)) {
-          d->set_array_task_id(*t);
-        } else {
-          return DependencyError();
-        }
-        job = job.substr(0, us);
-      }
-      auto id = ToU32(job);
-      if (!id || *id == 0) return DependencyError();
-      d->set_job_id(*id);
-    }
+    if (d.kind == DependencyKind::kSingleton) continue;
+    item->set_job_id(d.job);
+    if (d.array_task) item->set_array_task_id(*d.array_task);
+    if (d.all_array_tasks) item->set_all_array_tasks(true);
+    if (d.delay_s > 0) item->set_delay_s(d.delay_s);
   }
   return spec;
 }
