@@ -22,6 +22,7 @@
 #include "rpc/auth_client.h"
 #include "rpc/error_proto.h"
 #include "rpc/status.h"
+#include "stepd/process_tracker.h"
 
 namespace drover::noded {
 namespace {
@@ -378,6 +379,17 @@ void NodeDaemon::EpilogLoop() {
         // The Epilog runs once the job's processes are gone, before the confirmation.
         auto run = epilog_runs_.find(job_id);
         if (run == epilog_runs_.end()) {
+          // A supervisor that died (kill -9) leaves its processes behind, frozen if it
+          // died mid-signal: they go before the epilog runs and the node confirms.
+          auto leftovers = stepd::KillLeftoverContainers(
+              fmt::format("drover_{}_{}_", options_.node_name, job_id), std::chrono::seconds(5));
+          if (!leftovers) {
+            Log().Error("JobId={} processes left behind: {}", job_id,
+                        leftovers.error().ToString());
+          } else if (*leftovers > 0) {
+            Log().Warn("JobId={} killed {} process(es) a dead supervisor left", job_id,
+                       *leftovers);
+          }
           auto status = std::make_shared<std::atomic<int>>(-1);
           EpilogRun& started = epilog_runs_[job_id];
           started.status = status;

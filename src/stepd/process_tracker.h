@@ -23,6 +23,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -84,5 +85,13 @@ Result<std::unique_ptr<ProcessTracker>> CreateProcessGroupTracker(const TrackerO
 
 // The best usable back end, in the order above.
 Result<std::unique_ptr<ProcessTracker>> CreateBestTracker(const TrackerOptions& options);
+
+// Kills every process in the cgroups this process's trackers would have made whose names
+// start with `prefix` ("drover_node1_42_": every step of job 42 on node1), thawing frozen
+// ones first, and removes those cgroups. For a supervisor that died (kill -9) and left
+// its processes behind, possibly frozen mid-signal. Returns how many processes it
+// signalled; an error when a cgroup stays busy past `timeout`.
+Result<size_t> KillLeftoverContainers(std::string_view prefix,
+                                      std::chrono::milliseconds timeout);
 
 }  // namespace drover::stepd

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,6 +104,65 @@ TEST_P(TrackerTest, SignalOnEmptyStepSucceeds) {
 INSTANTIATE_TEST_SUITE_P(Kinds, TrackerTest,
                          ::testing::Values(TrackerKind::kCgroupV1, TrackerKind::kCgroupV2,
                                            TrackerKind::kProcessGroup),
+                         [](const auto& info) { return testing::KindParamName(info.param); });
+
+// A supervisor killed between freezing its step and thawing it leaves the processes
+// behind, frozen; KillLeftoverContainers finds the cgroups by name, thaws and kills.
+class LeftoverTest : public ::testing::TestWithParam<TrackerKind> {};
+
+TEST_P(LeftoverTest, KillsWhatADeadSupervisorLeftFrozen) {
+  const std::string prefix = "drvleft_" + std::to_string(::getpid()) + "_";
+  const std::string name = prefix + "batch";
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  pid_t supervisor = ::fork();
+  if (supervisor == 0) {
+    ::close(report[0]);
+    auto tracker = MakeTracker(GetParam(), {.name = name});
+    if (!tracker) ::_exit(77);
+    pid_t sleeper = ForkSleeper(**tracker);
+    (void)(*tracker)->Add(sleeper);
+    // Freeze it as Signal() does, then die without thawing or destroying anything.
+    std::string freeze_file;
+    if (GetParam() == TrackerKind::kCgroupV1) {
+      freeze_file = *FindCgroupV1Mount("freezer") + *OwnCgroupPath("freezer") + "/" + name +
+                    "/freezer.state";
+      (void)WriteSmallFile(freeze_file, "FROZEN");
+    } else {
+      std::string own = *OwnCgroupPath("");
+      (void)WriteSmallFile(*FindCgroupV2Mount() + (own == "/" ? "" : own) + "/" + name +
+                               "/cgroup.freeze",
+                           "1");
+    }
+    (void)!::write(report[1], &sleeper, sizeof sleeper);
+    ::_exit(0);
+  }
+  ::close(report[1]);
+  pid_t sleeper = 0;
+  ssize_t got = ::read(report[0], &sleeper, sizeof sleeper);
+  ::close(report[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(supervisor, &status, 0), supervisor);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) GTEST_SKIP() << "tracker not usable here";
+  ASSERT_EQ(got, static_cast<ssize_t>(sizeof sleeper));
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, sleeper, 0));
+  ASSERT_GE(pidfd, 0);
+  EXPECT_TRUE(ProcessAlive(sleeper));
+
+  auto killed = KillLeftoverContainers(prefix, std::chrono::seconds(5));
+  ASSERT_TRUE(killed.has_value()) << killed.error().ToString();
+  EXPECT_GE(*killed, 1u);
+  struct pollfd p = {pidfd, POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 10000), 1) << "the frozen sleeper outlived the cleanup";
+  ::close(pidfd);
+  // Nothing is left to find.
+  auto again = KillLeftoverContainers(prefix, std::chrono::seconds(1));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, LeftoverTest,
+                         ::testing::Values(TrackerKind::kCgroupV1, TrackerKind::kCgroupV2),
                          [](const auto& info) { return testing::KindParamName(info.param); });
 
 TEST(CgroupFsTest, ParsesPidListsAndKeyedFiles) {

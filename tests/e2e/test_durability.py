@@ -78,3 +78,27 @@ def test_node_daemon_kill_9_leaves_its_job_running(local_cluster, tmp_path):
     go.write_text("")
     wait_until(lambda: state() == "COMPLETED", 60, f"job {job} to complete")
     assert (tmp_path / f"slurm-{job}.out").read_text() == "finished\n"
+
+
+def test_a_killed_supervisor_leaves_nothing_running(local_cluster, tmp_path):
+    # kill -9 of drover-stepd: its job's processes stay behind; cancelling the job must
+    # still end them (the node daemon kills what the dead supervisor's cgroups hold).
+    pid_file = tmp_path / "pid"
+    r = local_cluster.run("sbatch", "--parsable", "-w", "node2",
+                          f"--wrap=sleep 300 & echo $! > {pid_file}; wait", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    job = r.stdout.strip()
+    wait_until(lambda: pid_file.exists() and pid_file.read_text().strip(), 60,
+               f"job {job} to start")
+    sleeper = int(pid_file.read_text())
+    stepd_pid_file = local_cluster.dir / "spool" / "node2" / f"job{int(job):05d}" / "stepd.pid"
+    stepd = int(stepd_pid_file.read_text().split()[0])
+    os.kill(stepd, signal.SIGKILL)
+    wait_until(lambda: not process_alive(stepd), 10, "drover-stepd to die")
+    assert process_alive(sleeper)
+
+    r = local_cluster.run("scancel", job)
+    assert r.returncode == 0, r.stderr
+    wait_until(lambda: not process_alive(sleeper), 30, "the job's processes to end")
+    wait_until(lambda: local_cluster.run("squeue", "-h", "-j", job).stdout == "", 30,
+               f"job {job} to leave the queue")
