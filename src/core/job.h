@@ -22,6 +22,7 @@
 #include "core/allocation.h"
 #include "core/dependency.h"
 #include "core/exit_code.h"
+#include "core/job_array.h"
 #include "core/job_state.h"
 #include "core/pending_reason.h"
 #include "core/shared_text.h"
@@ -75,6 +76,10 @@ struct JobSpec {
   std::string command;     // the script's absolute path; empty for --wrap and stdin
   std::string alloc_node;  // the submitting host (AllocNode, SLURM_SUBMIT_HOST)
   uint32_t alloc_sid = 0;  // the submitting session (Sid)
+  // --array: every task id of the array (empty: not an array), and the %N throttle (0:
+  // none). SLURM_ARRAY_TASK_COUNT/MIN/MAX/STEP come from here.
+  ArrayTaskSet array;
+  uint32_t array_max_running = 0;
 
   friend bool operator==(const JobSpec&, const JobSpec&) = default;
 };
@@ -114,6 +119,16 @@ struct Job {
   // allocated nodes that have not confirmed yet. The allocation stays booked meanwhile.
   JobState end_state = JobState::kPending;
   std::vector<std::string> completing_nodes;
+
+  // Arrays. The master record (id == array_job_id) holds the tasks not started yet in
+  // `array_pending` and is one pending job however many they are; each task that starts
+  // splits off as its own record with a new id and `array_task_id`, except the last,
+  // which the master record itself becomes (as in Slurm).
+  JobId array_job_id = 0;  // 0: not an array
+  std::optional<uint32_t> array_task_id;
+  ArrayTaskSet array_pending;
+
+  bool is_array_master() const { return !array_pending.empty(); }
 
   bool requeue_allowed(bool job_requeue_default) const {
     return spec->requeue.value_or(job_requeue_default);

@@ -169,6 +169,7 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
     chunks_list_dirty_ = true;
   }
   JobEntry& e = it->second;
+  IndexArray(e.job.get(), job.get());
   // Steps run only while their job does.
   if (job->state != JobState::kRunning) DropStepsOf(id, job->end_time);
   IndexDependencies(e.job.get(), *job);
@@ -207,6 +208,13 @@ void Engine::Install(std::shared_ptr<const Job> job, bool submitted) {
     chunk.insert(pos, std::move(job));
   }
   dirty_chunks_.insert(c);
+}
+
+void Engine::CommitSplitTask(std::shared_ptr<const Job> task) {
+  records_.push_back(EncodeRecord(JobRecord{true, false, task}));
+  committed_jobs_.push_back(task);
+  Install(std::move(task), true);
+  sched_dirty_ = true;
 }
 
 void Engine::Commit(std::shared_ptr<const Job> job, bool submitted) {
@@ -294,6 +302,7 @@ void Engine::Forget(JobId id) {
     sched_dirty_ = true;
   }
   MarkWaitersOfForgotten(id);
+  IndexArray(&old, nullptr);
   if (steps_.erase(id) != 0) steps_dirty_ = true;
   if (auto n = by_name_.find({old.spec->uid, old.name}); n != by_name_.end()) {
     n->second.erase(id);

@@ -120,6 +120,10 @@ class Engine {
   // scancel 42.1 (SIGKILL unless --signal): the step's tasks on each of its nodes.
   Status SignalStep(JobId id, uint32_t step, int signal, const Identity& who);
   Status Cancel(JobId id, const Identity& who, TimePoint now);
+  // scancel 42_[1-3] (job_array.cc): the tasks of array `array_id` in `tasks` (inclusive
+  // ranges): those started are cancelled, those still pending leave the master record.
+  Status CancelArrayTasks(JobId array_id, const std::vector<std::pair<uint32_t, uint32_t>>& tasks,
+                          const Identity& who, TimePoint now);
   // `batch_only` (scancel -b): the batch shell on the batch host, not its children.
   Status Signal(JobId id, int signal, const Identity& who, bool batch_only = false);
   Status Hold(JobId id, bool user_hold, const Identity& who, TimePoint now);
@@ -201,6 +205,8 @@ class Engine {
   // Installs a new version of a job: ledger, node counters, queues, snapshot chunks.
   void Install(std::shared_ptr<const Job> job, bool submitted);
   void Commit(std::shared_ptr<const Job> job, bool submitted = false);
+  // Logs a new job record without its spec: an array task split off from its master.
+  void CommitSplitTask(std::shared_ptr<const Job> task);
   void Amend(std::shared_ptr<const Job> job) { Install(std::move(job), false); }
   void CommitNode(uint32_t index, std::shared_ptr<const Node> node);
   void AmendNode(uint32_t index, std::shared_ptr<const Node> node);
@@ -278,6 +284,14 @@ class Engine {
   void BackfillPass(TimePoint now);
   void ApplyStarts(std::vector<sched::StartDecision>& starts, TimePoint now, bool backfill);
   void RecalculatePriorities(TimePoint now);
+  // Arrays (job_array.cc): the index of array members, the running count the %N throttle
+  // limits, and how a start of the master record splits a task off.
+  void IndexArray(const Job* old, const Job* job);
+  // How many tasks of the master `job` this pass may try to start (0: throttled).
+  uint32_t ArrayStartRoom(const Job& master) const;
+  // The record to start for a start decision on `job`: a task split off (the master, one
+  // task fewer, is committed) or the job itself. Null when no job id is free.
+  std::shared_ptr<Job> TakeTaskToStart(const Job& job);
 
   log::Logger log_{"engine"};
   EngineOptions options_;
@@ -315,6 +329,11 @@ class Engine {
   std::map<std::pair<uint32_t, std::string>, std::set<JobId>> by_name_;
   std::set<JobId> dep_dirty_;
   std::set<std::pair<TimePoint, JobId>> dep_timers_;
+
+  // Arrays: array job id -> the job ids of its records (master and split tasks); the
+  // tasks of each array holding an allocation (not COMPLETING), for the throttle.
+  std::unordered_map<JobId, std::set<JobId>> array_members_;
+  std::unordered_map<JobId, uint32_t> array_running_;
 
   std::unordered_map<JobId, JobSteps> steps_;
   bool steps_dirty_ = true;

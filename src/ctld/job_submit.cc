@@ -39,6 +39,14 @@ Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now,
   if (spec.max_nodes != 0 && spec.min_nodes > spec.max_nodes) {
     return Error(ErrorCode::kInvalidNodeCount);
   }
+  if (!spec.array.empty()) {
+    // MaxArraySize bounds both the number of tasks and every task id, as in Slurm.
+    const uint32_t max_size = config_->max_array_size;
+    if (interactive || (max_size != 0 && (spec.array.max() >= max_size ||
+                                          spec.array.count() > max_size))) {
+      return Error(ErrorCode::kInvalidArray);
+    }
+  }
   std::vector<std::string> names = JobPartitions(spec, config_->default_partition);
   if (names.empty()) return Error(ErrorCode::kDefaultPartitionNotSet);
   std::vector<const Partition*> parts;
@@ -120,6 +128,10 @@ Result<JobId> Engine::Submit(JobSpec spec, const Identity& who, TimePoint now,
   if (!feasible) return Error(ErrorCode::kNodeConfigUnavailable);
 
   ASSIGN_OR_RETURN(job->id, AllocateJobId());
+  if (!job->spec->array.empty()) {
+    job->array_job_id = job->id;
+    job->array_pending = job->spec->array;
+  }
   job->priority = ComputePriority(*job);
   JobId id = job->id;
   log_.Info("{}: JobId={} InitPrio={} usec=0",

@@ -1,5 +1,6 @@
 #include "ctld/records.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -115,6 +116,51 @@ JobSpec DecodeSpec(ByteReader& r) {
   return s;
 }
 
+void EncodeArraySet(const ArrayTaskSet& set, ByteWriter& w) {
+  w.U(set.ranges().size());
+  for (const ArrayRange& a : set.ranges()) {
+    w.U(a.first);
+    w.U(a.last);
+    w.U(a.step);
+  }
+}
+ArrayTaskSet DecodeArraySet(ByteReader& r) {
+  std::vector<ArrayRange> ranges;
+  uint64_t n = r.U();
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    ArrayRange a;
+    a.first = static_cast<uint32_t>(r.U());
+    a.last = static_cast<uint32_t>(r.U());
+    a.step = std::max<uint32_t>(1, static_cast<uint32_t>(r.U()));
+    if (a.last < a.first) a.last = a.first;
+    ranges.push_back(a);
+  }
+  return ArrayTaskSet::FromNormalized(std::move(ranges));
+}
+
+// A job's array fields, in one length-prefixed block after everything else (so fields
+// added later go inside it); absent for records written before arrays existed.
+std::string EncodeJobArray(const Job& j) {
+  ByteWriter w;
+  w.U(j.array_job_id);
+  w.B(j.array_task_id.has_value());
+  w.U(j.array_task_id.value_or(0));
+  EncodeArraySet(j.array_pending, w);
+  return w.Take();
+}
+
+Status DecodeJobArray(std::string_view block, Job& j) {
+  ByteReader r(block);
+  if (!r.done()) j.array_job_id = static_cast<JobId>(r.U());
+  if (!r.done()) {
+    bool has_task = r.B();
+    auto task = static_cast<uint32_t>(r.U());
+    if (has_task) j.array_task_id = task;
+  }
+  if (!r.done()) j.array_pending = DecodeArraySet(r);
+  return r.Check("job array fields");
+}
+
 // Spec fields added after the first format, in one length-prefixed block after the job's
 // completion fields: each is read only while the block has bytes left, so a block written
 // by an older controller (shorter) still decodes, with the defaults for what it lacks.
@@ -125,6 +171,8 @@ std::string EncodeSpecMore(const JobSpec& s) {
   w.Str(s.alloc_node);
   w.U(s.alloc_sid);
   w.U(s.kill_on_invalid_dep ? (*s.kill_on_invalid_dep ? 2 : 1) : 0);
+  EncodeArraySet(s.array, w);
+  w.U(s.array_max_running);
   return w.Take();
 }
 
@@ -138,6 +186,8 @@ Status DecodeSpecMore(std::string_view block, JobSpec& s) {
     uint64_t kill = r.U();
     if (kill != 0) s.kill_on_invalid_dep = kill == 2;
   }
+  if (!r.done()) s.array = DecodeArraySet(r);
+  if (!r.done()) s.array_max_running = static_cast<uint32_t>(r.U());
   return r.Check("job spec");
 }
 
@@ -182,6 +232,7 @@ void EncodeJob(const Job& j, bool with_spec, ByteWriter& w) {
   w.U(static_cast<uint8_t>(j.end_state));
   EncodeStrings(j.completing_nodes, w);
   if (with_spec) w.Str(EncodeSpecMore(*j.spec));
+  w.Str(EncodeJobArray(j));
 }
 
 Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobSpec> spec_source,
@@ -227,14 +278,21 @@ Result<std::shared_ptr<Job>> DecodeJob(ByteReader& r, std::shared_ptr<const JobS
   j->exit_code.signal = static_cast<int>(r.U());
   j->restarts = static_cast<uint32_t>(r.U());
   auto more = [&] { return format == JobFormat::kIfMore && r.ok() && !r.done(); };
-  if (format == JobFormat::kV2 || format == JobFormat::kV3 || more()) {
+  if (format == JobFormat::kV2 || format == JobFormat::kV3 || format == JobFormat::kV4 ||
+      more()) {
     j->end_state = static_cast<JobState>(r.U());
     j->completing_nodes = DecodeStrings(r);
   }
-  if (spec && (format == JobFormat::kV3 || more())) {
+  const bool v3 = format == JobFormat::kV3 || format == JobFormat::kV4;
+  if (spec && (v3 || more())) {
     std::string block = r.Str();
     RETURN_IF_ERROR(r.Check("job record"));
     RETURN_IF_ERROR(DecodeSpecMore(block, *spec));
+  }
+  if (format == JobFormat::kV4 || more()) {
+    std::string block = r.Str();
+    RETURN_IF_ERROR(r.Check("job record"));
+    RETURN_IF_ERROR(DecodeJobArray(block, *j));
   }
   RETURN_IF_ERROR(r.Check("job record"));
   if (spec) {

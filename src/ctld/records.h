@@ -9,7 +9,7 @@
 //
 // Encoding (codec.h): varint record type, then the fields in the order below. A job
 // record carries its JobSpec only when the spec is new (submission); later versions
-// reuse the spec already installed. Snapshots are: magic "DRVS3", next job id, next
+// reuse the spec already installed. Snapshots are: magic "DRVS4", next job id, next
 // submit sequence, the job records (each with its spec), the node records.
 //
 // Compatibility: a job's completion fields (end state, nodes still to confirm) follow its
@@ -21,6 +21,13 @@
 // record (MinJobAge) names a job to forget. A step counter record (job, next step id)
 // follows each step's creation; snapshots end with the jobs' step counters (older ones
 // end after the nodes).
+//
+// Arrays: the spec block ends with the array's task ranges and throttle; every job then
+// ends with a length-prefixed array block (array job id, task id, the master's pending
+// task ranges). Log records and "DRVS3" snapshots written before arrays have no such
+// block and decode as jobs that are not arrays. A task split off from its array is logged
+// as a new job (`submitted`) without its spec: replay takes the spec of the array's
+// master record, which is always installed by then (it only ends as the last task).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -44,6 +51,7 @@ enum class JobFormat : uint8_t {
   kV1,      // never ("DRVS1" snapshots)
   kV2,      // always, without the spec block ("DRVS2" snapshots)
   kV3,      // always, with the spec block when the job carries its spec ("DRVS3")
+  kV4,      // as kV3, then always the array block ("DRVS4")
   kIfMore,  // each when bytes remain (a log record holds one job)
 };
 

@@ -19,7 +19,8 @@
 
 namespace drover::ctld {
 namespace {
-constexpr std::string_view kMagic = "DRVS3";
+constexpr std::string_view kMagic = "DRVS4";
+constexpr std::string_view kMagicV3 = "DRVS3";  // jobs without the array block
 constexpr std::string_view kMagicV2 = "DRVS2";  // jobs without the spec block
 constexpr std::string_view kMagicV1 = "DRVS1";  // jobs without their completion fields
 }  // namespace
@@ -50,6 +51,8 @@ std::string Engine::EncodeSnapshot() const {
 Status Engine::LoadSnapshot(std::string_view snapshot) {
   JobFormat format;
   if (snapshot.substr(0, kMagic.size()) == kMagic) {
+    format = JobFormat::kV4;
+  } else if (snapshot.substr(0, kMagicV3.size()) == kMagicV3) {
     format = JobFormat::kV3;
   } else if (snapshot.substr(0, kMagicV2.size()) == kMagicV2) {
     format = JobFormat::kV2;
@@ -88,6 +91,8 @@ Status Engine::ReplayRecord(std::string_view payload) {
   if (auto* jr = std::get_if<JobRecord>(&rec)) {
     if (!jr->with_spec) {
       const Job* cur = FindJob(jr->job->id);
+      // An array task logged when it split off shares its master's spec.
+      if (!cur && jr->job->array_job_id != 0) cur = FindJob(jr->job->array_job_id);
       if (!cur)
         return Error(ErrorCode::kIo, "log updates an unknown job",
                      "job " + std::to_string(jr->job->id));

@@ -36,12 +36,29 @@ std::vector<sched::PassJob> Engine::SchedulingQueue(TimePoint now) {
   std::vector<sched::PassJob> queue;
   queue.reserve(pending_.size());
   next_begin_ = TimePoint::max();
+  std::vector<JobId> throttled;
   for (const PendingKey& k : pending_) {
     const JobEntry& e = jobs_.at(k.id);
     const Job& job = *e.job;
     TimePoint begin = std::max(job.eligible_time, job.spec->begin_time.value_or(TimePoint{}));
     if (begin > now) next_begin_ = std::min(next_begin_, begin);
-    queue.push_back({&job, e.parts, e.required, e.excluded, e.unknown_required});
+    // An array's master stands for as many starts as its throttle leaves room for.
+    uint32_t copies = 1;
+    if (job.is_array_master() && job.hold == HoldKind::kNone) {
+      copies = ArrayStartRoom(job);
+      if (copies == 0) {
+        if (job.reason != PendingReason::kJobArrayTaskLimit) throttled.push_back(job.id);
+        continue;
+      }
+    }
+    for (uint32_t i = 0; i < copies; ++i) {
+      queue.push_back({&job, e.parts, e.required, e.excluded, e.unknown_required});
+    }
+  }
+  for (JobId id : throttled) {
+    auto next = std::make_shared<Job>(*FindJob(id));
+    next->reason = PendingReason::kJobArrayTaskLimit;
+    Amend(std::move(next));
   }
   sched::OrderByPriorityTier(queue, partitions_);
   return queue;
@@ -81,7 +98,8 @@ void Engine::ApplyStarts(std::vector<sched::StartDecision>& starts, TimePoint no
       ledger_.Release(a);
       a.node = nodes_[a.node_index]->name;
     }
-    auto next = std::make_shared<Job>(*FindJob(s.job));
+    std::shared_ptr<Job> next = TakeTaskToStart(*FindJob(s.job));
+    if (!next) continue;
     next->state = JobState::kRunning;
     next->reason = PendingReason::kNone;
     next->start_time = now;

@@ -100,6 +100,10 @@ stepd::BatchJobInfo JobInfo(const v1::LaunchBatchRequest& request, const std::st
     stepd::ArrayTaskInfo array;
     array.array_job_id = job.array_job_id();
     array.task_id = job.array_task_id();
+    array.task_count = job.array_task_count();
+    array.task_min = job.array_task_min();
+    array.task_max = job.array_task_max();
+    array.task_step = job.array_task_step();
     info.array = array;
   }
   if (job.start_time() > 0) info.start_time = job.start_time();

@@ -163,8 +163,17 @@ std::string Replace(const std::string& pattern, const Job& job, const std::strin
     char k = pattern[++i];
     switch (k) {
       case 'j':
-      case 'A':
         out += std::to_string(job.id);
+        break;
+      case 'A':
+        out += std::to_string(job.array_job_id != 0 ? job.array_job_id : job.id);
+        break;
+      case 'a':
+        if (job.array_task_id) {
+          out += std::to_string(*job.array_task_id);
+        } else {
+          out += "%a";
+        }
         break;
       case 'x':
         out += job.name;
@@ -200,7 +209,8 @@ TimePoint FromEpochSeconds(int64_t s) {
 }
 
 std::string ExpandStdPath(const std::string& pattern, const Job& job, const std::string& user) {
-  std::string path = Replace(pattern.empty() ? std::string("slurm-%j.out") : pattern, job, user);
+  std::string fallback = job.array_job_id != 0 ? "slurm-%A_%a.out" : "slurm-%j.out";
+  std::string path = Replace(pattern.empty() ? fallback : pattern, job, user);
   if (!path.empty() && path.front() != '/' && !job.spec->work_dir.empty()) {
     path = job.spec->work_dir + (job.spec->work_dir.back() == '/' ? "" : "/") + path;
   }
@@ -208,9 +218,6 @@ std::string ExpandStdPath(const std::string& pattern, const Job& job, const std:
 }
 
 Result<JobSpec> JobSpecFromProto(const v1::JobSpec& p, std::string script) {
-  if (p.has_array() && p.array().ranges_size() > 0) {
-    return Error(ErrorCode::kNotSupported, "job arrays are not supported yet");
-  }
   if (p.memory_case() == v1::JobSpec::kMemPerGpuMb) {
     return Error(ErrorCode::kNotSupported, "--mem-per-gpu is not supported yet");
   }
@@ -291,6 +298,16 @@ Result<JobSpec> JobSpecFromProto(const v1::JobSpec& p, std::string script) {
   s.command = p.command();
   s.alloc_node = p.alloc_node();
   s.alloc_sid = p.alloc_sid();
+  if (p.has_array() && p.array().ranges_size() > 0) {
+    std::vector<ArrayRange> ranges;
+    for (const v1::ArrayRange& r : p.array().ranges()) {
+      ranges.push_back({r.first(), r.last(), std::max<uint32_t>(r.step(), 1)});
+    }
+    // The controller bounds the count by MaxArraySize; this bound only keeps a request
+    // from making it spell out an absurd number of interleaved ids.
+    ASSIGN_OR_RETURN(s.array, ArrayTaskSet::FromRanges(std::move(ranges), 4'000'001));
+    s.array_max_running = p.array().max_running();
+  }
   return s;
 }
 
@@ -347,6 +364,16 @@ v1::JobInfo JobInfoFromJob(const Job& job, const JobInfoContext& ctx) {
   const JobSpec& s = *job.spec;
   v1::JobInfo info;
   info.set_job_id(job.id);
+  if (job.array_job_id != 0) {
+    info.set_array_job_id(job.array_job_id);
+    if (job.array_task_id) info.set_array_task_id(*job.array_task_id);
+    for (const auto& [first, last] : job.array_pending.Runs()) {
+      v1::IdRange* r = info.add_pending_array_tasks();
+      r->set_first(first);
+      r->set_last(last);
+    }
+    info.set_array_max_running(s.array_max_running);
+  }
   std::string user = s.user_name;
   if (user.empty() && ctx.names.user) user = ctx.names.user(s.uid);
   info.mutable_user()->set_uid(s.uid);

@@ -28,7 +28,7 @@ struct NameLookup {
 
 // drover.v1.JobSpec (+ the script, which travels beside it) -> core JobSpec. Requests core
 // cannot express yet are refused, not silently dropped.
-// Errors: kNotSupported for job arrays, --mem-per-gpu and per-job/per-task GRES;
+// Errors: kInvalidArray for a malformed --array; kNotSupported for --mem-per-gpu and per-job/per-task GRES;
 // kInvalidArgument for cpus_per_task 0, max_nodes < min_nodes and a negative time limit
 // other than -1.
 Result<JobSpec> JobSpecFromProto(const v1::JobSpec& spec, std::string script);

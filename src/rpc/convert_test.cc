@@ -183,8 +183,17 @@ TEST(ConvertJob, UnlimitedAndRefusals) {
   p.set_time_limit_s(-1);
   EXPECT_TRUE(JobSpecFromProto(p, "x")->time_limit->infinite());
   v1::JobSpec arr;
-  arr.mutable_array()->add_ranges()->set_last(3);
-  EXPECT_EQ(JobSpecFromProto(arr, "x").error().code(), ErrorCode::kNotSupported);
+  v1::ArrayRange* range = arr.mutable_array()->add_ranges();
+  range->set_last(12);
+  range->set_step(4);
+  arr.mutable_array()->set_max_running(2);
+  Result<JobSpec> array = JobSpecFromProto(arr, "x");
+  ASSERT_TRUE(array.has_value());
+  EXPECT_EQ(array->array.count(), 4u);
+  EXPECT_EQ(array->array.step(), 4u);
+  EXPECT_EQ(array->array_max_running, 2u);
+  arr.mutable_array()->mutable_ranges(0)->set_first(13);  // ends before it starts
+  EXPECT_EQ(JobSpecFromProto(arr, "x").error().code(), ErrorCode::kInvalidArray);
   v1::JobSpec gpu;
   gpu.set_mem_per_gpu_mb(10);
   EXPECT_EQ(JobSpecFromProto(gpu, "x").error().code(), ErrorCode::kNotSupported);

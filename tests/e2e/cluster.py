@@ -253,8 +253,8 @@ def wait_job_done(cluster, job_id, timeout=60):
 
 def cancel_all(cluster):
     """Cancels every job still queued, so the next test finds the nodes free."""
-    r = cluster.run("squeue", "-h", "-o", "%i")
-    ids = r.stdout.split()
+    r = cluster.run("squeue", "-h", "-o", "%F")  # an array's tasks go with its array id
+    ids = sorted(set(r.stdout.split()))
     if ids:
         cluster.run("scancel", *ids)
         for job_id in ids:

@@ -464,8 +464,6 @@ def test_signal_before_time_limit(local_cluster, shared_dir):
                f"job {job} to receive SIGUSR1")
 
 
-@pytest.mark.xfail(strict=True, reason="the controller refuses job arrays ('job arrays are "
-                   "not supported yet'), so %A and %a of an array task cannot be seen")
 def test_array_task_output_pattern(local_cluster, shared_dir):
     job = sbatch_id(local_cluster, "--array=1-2", "-o", "arr-%A_%a.out",
                     "--wrap=echo $SLURM_ARRAY_JOB_ID $SLURM_ARRAY_TASK_ID", cwd=shared_dir)

@@ -167,8 +167,9 @@ TEST(JobOptionsRecords, RecordsWithoutTheSpecBlockStillDecode) {
   ExpectSubmitContext(*std::get<ctld::JobRecord>(*round).job);
 
   // The block: its length byte, -c given (1), "/home/alice/job.sh" (1+18), "login1"
-  // (1+6), 4242 (2), kill-on-invalid-dep unset (1).
-  std::string before = now.substr(0, now.size() - 31);
+  // (1+6), 4242 (2), kill-on-invalid-dep unset (1), no array (1+1); then the array block
+  // (its length, then 4 bytes for a job that is not an array).
+  std::string before = now.substr(0, now.size() - 38);
   auto old = ctld::DecodeRecord(before);
   ASSERT_TRUE(old.has_value()) << old.error().ToString();
   const JobSpec& spec = *std::get<ctld::JobRecord>(*old).job->spec;

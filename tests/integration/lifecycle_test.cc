@@ -409,8 +409,9 @@ TEST(LifecycleRecords, JobRecordsWithoutCompletionFieldsStillDecode) {
   job->state = JobState::kRunning;
   std::string v2 = ctld::EncodeRecord(ctld::JobRecord{true, true, job});
   // An older controller's record ends before the end state (1 byte), the empty node
-  // list (1 byte) and the spec block (its length, then 5 bytes for an empty one).
-  std::string v1 = v2.substr(0, v2.size() - 8);
+  // list (1 byte), the spec block (its length, then 7 bytes for an empty one) and the
+  // array block (its length, then 4 bytes for a job that is not an array).
+  std::string v1 = v2.substr(0, v2.size() - 15);
   auto old = ctld::DecodeRecord(v1);
   ASSERT_TRUE(old.has_value()) << old.error().ToString();
   EXPECT_EQ(std::get<ctld::JobRecord>(*old).job->state, JobState::kRunning);
@@ -423,6 +424,24 @@ TEST(LifecycleRecords, JobRecordsWithoutCompletionFieldsStillDecode) {
   const Job& back = *std::get<ctld::JobRecord>(*round).job;
   EXPECT_EQ(back.end_state, JobState::kTimeout);
   EXPECT_EQ(back.completing_nodes, job->completing_nodes);
+
+  // A record written before arrays (no array block) is a job that is not an array.
+  std::string v3 = v2.substr(0, v2.size() - 5);
+  auto pre_array = ctld::DecodeRecord(v3);
+  ASSERT_TRUE(pre_array.has_value()) << pre_array.error().ToString();
+  EXPECT_EQ(std::get<ctld::JobRecord>(*pre_array).job->array_job_id, 0u);
+  EXPECT_TRUE(std::get<ctld::JobRecord>(*pre_array).job->array_pending.empty());
+
+  // An array task split off, logged without its spec, keeps its array fields.
+  job->array_job_id = 5;
+  job->array_task_id = 3;
+  job->array_pending = ArrayTaskSet::FromRanges({{4, 9, 1}}).value();
+  auto task = ctld::DecodeRecord(ctld::EncodeRecord(ctld::JobRecord{true, false, job}));
+  ASSERT_TRUE(task.has_value()) << task.error().ToString();
+  const Job& t = *std::get<ctld::JobRecord>(*task).job;
+  EXPECT_EQ(t.array_job_id, 5u);
+  EXPECT_EQ(t.array_task_id, 3u);
+  EXPECT_EQ(t.array_pending, job->array_pending);
 
   auto purge = ctld::DecodeRecord(ctld::EncodeRecord(ctld::PurgeRecord{42}));
   ASSERT_TRUE(purge.has_value());

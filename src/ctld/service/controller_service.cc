@@ -74,17 +74,35 @@ grpc::Status ControllerService::ListJobs(grpc::ServerContext* context,
   bool sent_any = false;
   bool broken = false;
   size_t chunk_bytes = 0;  // summed per job: measuring the whole chunk each time is O(n^2)
-  snap->ForEachJob([&](const Job& job) {
-    if (broken || !matcher->Matches(job)) return;
-    v1::JobInfo* info = chunk.add_jobs();
-    *info = rpc::JobInfoFromJob(job, ctx);
-    chunk_bytes += info->ByteSizeLong() + 4;
+  auto flush_if_full = [&] {
     if (chunk_bytes >= kChunkBytes) {
       broken = !writer->Write(chunk);
       sent_any = true;
       chunk.clear_jobs();
       chunk_bytes = 0;
     }
+  };
+  snap->ForEachJob([&](const Job& job) {
+    if (broken || !matcher->Matches(job)) return;
+    v1::JobInfo one = rpc::JobInfoFromJob(job, ctx);
+    if (req->expand_arrays() && job.is_array_master()) {
+      // squeue -r: one entry per pending task, each named 42_7.
+      one.clear_pending_array_tasks();
+      for (const auto& [first, last] : job.array_pending.Runs()) {
+        for (uint64_t t = first; t <= last && !broken; ++t) {
+          v1::JobInfo* info = chunk.add_jobs();
+          *info = one;
+          info->set_array_task_id(static_cast<uint32_t>(t));
+          chunk_bytes += info->ByteSizeLong() + 4;
+          flush_if_full();
+        }
+      }
+      return;
+    }
+    v1::JobInfo* info = chunk.add_jobs();
+    *info = std::move(one);
+    chunk_bytes += info->ByteSizeLong() + 4;
+    flush_if_full();
   });
   if (broken) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
   // Always one message, so an empty list still carries its snapshot_time.
@@ -95,11 +113,11 @@ grpc::Status ControllerService::ListJobs(grpc::ServerContext* context,
 template <typename Action>
 grpc::Status ControllerService::ForEachJob(
     grpc::ServerContext* context, const google::protobuf::RepeatedPtrField<v1::JobRef>& jobs,
-    const v1::JobFilter& filter, v1::JobActionResponse* resp, Action action) {
+    const v1::JobFilter& filter, v1::JobActionResponse* resp, Action action, bool expand_arrays) {
   Identity who;
   if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
   std::shared_ptr<const ClusterSnapshot> snap = options_.controller->Snapshot();
-  Result<std::vector<JobId>> ids = SelectJobs(*snap, jobs, filter);
+  Result<std::vector<JobId>> ids = SelectJobs(*snap, jobs, filter, expand_arrays);
   if (!ids) return rpc::ToGrpcStatus(ids.error());
   if (ids->empty()) return grpc::Status::OK;
   Result<std::vector<Status>> results = options_.controller->ActOnJobs(
@@ -120,13 +138,33 @@ grpc::Status ControllerService::CancelJobs(grpc::ServerContext* context,
   bool batch_only = req->batch_only();
   // Steps (scancel 42.1, 42.batch) are signalled one by one; the jobs named go together.
   google::protobuf::RepeatedPtrField<v1::JobRef> jobs;
-  std::vector<v1::JobRef> steps;
+  std::vector<v1::JobRef> steps, tasks;
   for (const v1::JobRef& ref : req->jobs()) {
     if (ref.has_step()) {
       steps.push_back(ref);
+    } else if (ref.array_tasks_size() > 0 && signal == 0) {
+      tasks.push_back(ref);
     } else {
       *jobs.Add() = ref;
     }
+  }
+  // scancel 42_[1-3]: the engine resolves the tasks, split off or still pending.
+  if (!tasks.empty()) {
+    Identity who;
+    if (grpc::Status s = Authenticate(*context, options_, &who); !s.ok()) return s;
+    for (const v1::JobRef& ref : tasks) {
+      std::vector<std::pair<uint32_t, uint32_t>> ranges;
+      for (const v1::IdRange& r : ref.array_tasks()) ranges.emplace_back(r.first(), r.last());
+      Result<std::vector<Status>> results = options_.controller->ActOnJobs(
+          {ref.job_id()}, [&ranges, who](Engine& e, JobId id, TimePoint now) {
+            return e.CancelArrayTasks(id, ranges, who, now);
+          });
+      if (!results) return rpc::ToGrpcStatus(results.error());
+      v1::JobActionResult* r = resp->add_results();
+      *r->mutable_job() = ref;
+      if (!(*results)[0]) *r->mutable_error() = rpc::ToProto((*results)[0].error());
+    }
+    if (jobs.empty() && steps.empty()) return grpc::Status::OK;
   }
   if (!steps.empty()) {
     Identity who;
@@ -154,7 +192,8 @@ grpc::Status ControllerService::CancelJobs(grpc::ServerContext* context,
                     [signal, batch_only](Engine& e, JobId id, const Identity& who, TimePoint now) {
                       return signal == 0 ? e.Cancel(id, who, now)
                                          : e.Signal(id, signal, who, batch_only);
-                    });
+                    },
+                    /*expand_arrays=*/true);
 }
 
 grpc::Status ControllerService::UpdateJobs(grpc::ServerContext* context,

@@ -112,7 +112,8 @@ class ControllerService final : public v1::Controller::Service {
   template <typename Action>
   grpc::Status ForEachJob(grpc::ServerContext* context,
                           const google::protobuf::RepeatedPtrField<v1::JobRef>& jobs,
-                          const v1::JobFilter& filter, v1::JobActionResponse* resp, Action action);
+                          const v1::JobFilter& filter, v1::JobActionResponse* resp, Action action,
+                          bool expand_arrays = false);
 
   const ServiceOptions options_;
 };

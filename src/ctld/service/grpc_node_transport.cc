@@ -39,6 +39,16 @@ v1::LaunchBatchRequest BatchLaunchRequest(const Job& job, const std::string& nod
   v1::LaunchBatchRequest req;
   v1::JobContext* c = req.mutable_job();
   c->set_job_id(job.id);
+  if (job.array_job_id != 0 && job.array_task_id) {
+    c->set_array_job_id(job.array_job_id);
+    c->set_array_task_id(*job.array_task_id);
+    if (!s.array.empty()) {
+      c->set_array_task_count(static_cast<uint32_t>(s.array.count()));
+      c->set_array_task_min(s.array.min());
+      c->set_array_task_max(s.array.max());
+      c->set_array_task_step(s.array.step());
+    }
+  }
   c->set_job_name(job.name);
   c->mutable_user()->set_uid(s.uid);
   c->mutable_user()->set_name(s.user_name);

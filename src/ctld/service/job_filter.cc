@@ -3,6 +3,10 @@
 #include "rpc/convert_enums.h"
 
 namespace drover::ctld::service {
+namespace {
+bool IsActive(const Job& job) { return !IsFinished(job.state); }
+}  // namespace
+
 
 Result<JobMatcher> JobMatcher::Create(const v1::JobFilter& f, bool active_by_default) {
   JobMatcher m;
@@ -31,7 +35,11 @@ Result<JobMatcher> JobMatcher::Create(const v1::JobFilter& f, bool active_by_def
 
 bool JobMatcher::Matches(const Job& job) const {
   const JobSpec& s = *job.spec;
-  if (!ids_.empty() && !ids_.contains(job.id)) return false;
+  // An array job id names every record of the array.
+  if (!ids_.empty() && !ids_.contains(job.id) &&
+      !(job.array_job_id != 0 && ids_.contains(job.array_job_id))) {
+    return false;
+  }
   if (!user_names_.empty() || !uids_.empty()) {
     if (!user_names_.contains(s.user_name) && !uids_.contains(s.uid)) return false;
   }
@@ -57,14 +65,40 @@ bool JobMatcher::Matches(const Job& job) const {
 
 Result<std::vector<JobId>> SelectJobs(const ClusterSnapshot& snapshot,
                                       const google::protobuf::RepeatedPtrField<v1::JobRef>& jobs,
-                                      const v1::JobFilter& filter) {
+                                      const v1::JobFilter& filter, bool expand_arrays) {
   ASSIGN_OR_RETURN(JobMatcher matcher, JobMatcher::Create(filter, /*active_by_default=*/true));
   std::set<JobId> ids;
   if (!jobs.empty()) {
+    auto add = [&](const Job* job, JobId id) {
+      // Named jobs are acted on in any state; the filter narrows only when it says more.
+      if (!job || !matcher.restricts() || matcher.Matches(*job)) ids.insert(id);
+    };
     for (const v1::JobRef& r : jobs) {
       std::shared_ptr<const Job> job = snapshot.FindJob(r.job_id());
-      // Named jobs are acted on in any state; the filter narrows only when it says more.
-      if (!job || !matcher.restricts() || matcher.Matches(*job)) ids.insert(r.job_id());
+      const bool array = job && job->array_job_id == r.job_id();
+      if (r.array_tasks_size() > 0) {
+        // 42_[1-3]: the tasks split off from array 42 (the pending ones are in 42 itself).
+        auto named = [&r](uint32_t t) {
+          for (const v1::IdRange& range : r.array_tasks())
+            if (t >= range.first() && t <= range.last()) return true;
+          return false;
+        };
+        bool any = false;
+        snapshot.ForEachJob([&](const Job& j) {
+          if (j.array_job_id == r.job_id() && j.array_task_id && named(*j.array_task_id)) {
+            add(&j, j.id);
+            any = true;
+          }
+        });
+        if (!any) ids.insert(r.job_id() == 0 ? 0 : r.job_id());
+        continue;
+      }
+      add(job.get(), r.job_id());
+      if (array && expand_arrays) {
+        snapshot.ForEachJob([&](const Job& j) {
+          if (j.array_job_id == r.job_id() && IsActive(j)) add(&j, j.id);
+        });
+      }
     }
     return std::vector<JobId>(ids.begin(), ids.end());
   }

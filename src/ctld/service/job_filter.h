@@ -42,9 +42,11 @@ class JobMatcher {
 // The jobs a multi-job action applies to, in id order: the named ids (kept even when the
 // snapshot does not have them, so the action reports kInvalidJobId for each) filtered by
 // `filter` when it restricts; or every live job the filter matches.
+// An id with array tasks (42_[1-3]) names the tasks split off from the array; with
+// `expand_arrays` (scancel), an array job id also names every live record of the array.
 // Errors: kInvalidArgument when neither ids nor a restricting filter is given.
 Result<std::vector<JobId>> SelectJobs(const ClusterSnapshot& snapshot,
                                       const google::protobuf::RepeatedPtrField<v1::JobRef>& jobs,
-                                      const v1::JobFilter& filter);
+                                      const v1::JobFilter& filter, bool expand_arrays = false);
 
 }  // namespace drover::ctld::service
