@@ -4,8 +4,8 @@
 // job id, or singleton. Each item carries its status, which the engine sets when the jobs
 // it names change state (ctld/dependencies.cc); nothing here reads other jobs.
 //
-// Arrays do not exist yet: aftercorr is evaluated as afterok of the named job, and an
-// array task suffix (_3, _*) is kept for display only.
+// An item naming a job array waits for every task of it (or for the one task named,
+// 42_3); aftercorr is evaluated as afterok of the whole array, not task by task.
 //
 // Thread-safety: plain values.
 #pragma once

@@ -83,6 +83,12 @@ void Engine::MarkWaitersOf(const Job& job) {
   if (auto it = dependents_.find(job.id); it != dependents_.end()) {
     dep_dirty_.insert(it->second.begin(), it->second.end());
   }
+  // A task of an array: who waits for the array (afterok:42) waits for every task.
+  if (job.array_job_id != 0 && job.array_job_id != job.id) {
+    if (auto it = dependents_.find(job.array_job_id); it != dependents_.end()) {
+      dep_dirty_.insert(it->second.begin(), it->second.end());
+    }
+  }
   if (auto it = by_name_.find({job.spec->uid, job.name}); it != by_name_.end()) {
     for (JobId id : it->second) {
       if (id == job.id) continue;
@@ -118,6 +124,7 @@ DependencyStatus Engine::EvaluateItem(const Job& job, const DependencyItem& d, T
   if (d.status != DependencyStatus::kUnfulfilled) return d.status;  // sticky
   const Job* target = FindJob(d.job);
   if (target == nullptr) return DependencyStatus::kFulfilled;
+  if (target->array_job_id == d.job) return EvaluateArrayItem(*target, d);
   std::optional<JobState> ended = EndedAs(*target);
   switch (d.kind) {
     case DependencyKind::kAfter: {
@@ -140,6 +147,59 @@ DependencyStatus Engine::EvaluateItem(const Job& job, const DependencyItem& d, T
       if (!ended) return DependencyStatus::kUnfulfilled;
       return *ended == JobState::kCompleted ? DependencyStatus::kFailed
                                             : DependencyStatus::kFulfilled;
+    case DependencyKind::kSingleton:
+      break;
+  }
+  return DependencyStatus::kUnfulfilled;
+}
+
+DependencyStatus Engine::EvaluateArrayItem(const Job& master, const DependencyItem& d) const {
+  // One task (afterok:42_3): that task's record once it split off; pending before.
+  std::vector<const Job*> records;
+  auto members = array_members_.find(d.job);
+  if (members != array_members_.end()) {
+    for (JobId m : members->second) {
+      const Job* r = FindJob(m);
+      if (r == nullptr) continue;
+      if (d.array_task && r->array_task_id != d.array_task) continue;
+      records.push_back(r);
+    }
+  }
+  // Tasks not started yet are held by the master record: not ended while it waits, ended
+  // as it did when it was cancelled with them.
+  const std::optional<JobState> master_end = EndedAs(master);
+  const bool names_pending =
+      d.array_task ? master.array_pending.Contains(*d.array_task) : !master.array_pending.empty();
+  bool all_ended = !names_pending || master_end.has_value();
+  bool any_started = false;
+  bool any_failed = names_pending && master_end && *master_end != JobState::kCompleted;
+  for (const Job* r : records) {
+    if (r->is_array_master()) continue;  // its pending tasks are counted above
+    std::optional<JobState> ended = EndedAs(*r);
+    if (!ended) {
+      all_ended = false;
+    } else if (*ended != JobState::kCompleted) {
+      any_failed = true;
+    }
+    if (!IsPending(r->state)) any_started = true;
+  }
+  if (d.array_task && records.empty() && !names_pending) {
+    return DependencyStatus::kFulfilled;  // no such task (or long purged): nothing to wait for
+  }
+  switch (d.kind) {
+    case DependencyKind::kAfter:
+      return any_started || all_ended ? DependencyStatus::kFulfilled
+                                      : DependencyStatus::kUnfulfilled;
+    case DependencyKind::kAfterAny:
+    case DependencyKind::kAfterBurstBuffer:
+      return all_ended ? DependencyStatus::kFulfilled : DependencyStatus::kUnfulfilled;
+    case DependencyKind::kAfterOk:
+    case DependencyKind::kAfterCorr:  // the whole array, not task by task
+      if (any_failed) return DependencyStatus::kFailed;
+      return all_ended ? DependencyStatus::kFulfilled : DependencyStatus::kUnfulfilled;
+    case DependencyKind::kAfterNotOk:
+      if (!all_ended) return DependencyStatus::kUnfulfilled;
+      return any_failed ? DependencyStatus::kFulfilled : DependencyStatus::kFailed;
     case DependencyKind::kSingleton:
       break;
   }

@@ -273,6 +273,8 @@ class Engine {
   void MarkWaitersOfForgotten(JobId id);
   // Sets the item's status from the jobs it names; registers a timer for after:ID+delay.
   DependencyStatus EvaluateItem(const Job& job, const DependencyItem& item, TimePoint now);
+  // An item naming a job array (its master record `master`): every task, or the one named.
+  DependencyStatus EvaluateArrayItem(const Job& master, const DependencyItem& item) const;
   // Re-evaluates the marked waiters (and due timers): reasons, never-satisfied, kills.
   void EvaluateDependencies(TimePoint now);
   // After replay: the statuses are rebuilt from the specs and the jobs they name.

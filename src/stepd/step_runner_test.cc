@@ -106,7 +106,8 @@ TEST_P(StepRunnerTest, TimeLimitSendsTermAndEndsTimeout) {
   EXPECT_EQ(result.state, JobState::kTimeout);
   EXPECT_EQ(result.exit_code, (ExitCode{0, SIGTERM}));
   EXPECT_GE(result.elapsed, kShortLimit);
-  EXPECT_LT(result.elapsed, kShortLimit + kShortKillWait);  // TERM was enough
+  // TERM was enough: the exit says SIGTERM, not SIGKILL (a wall-clock bound here failed
+  // on a loaded machine without telling anything more).
   EXPECT_THAT(ReadFile(*dir_ / "err.txt"),
               ::testing::MatchesRegex("slurmstepd: error: \\*\\*\\* JOB 42 ON n1 CANCELLED AT "
                                       "[0-9T:-]+ DUE TO TIME LIMIT \\*\\*\\*\n"));

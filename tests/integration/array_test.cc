@@ -184,5 +184,51 @@ TEST_F(ArrayTest, ArraysSurviveACrash) {
   EXPECT_EQ(RunningTasks(id), 2u);
 }
 
+// afterok:<array> waits for every task, however they start and end; one failed task makes
+// it never satisfied; afterany waits for the last task; afterok:<array>_<task> waits for
+// that task alone.
+TEST_F(ArrayTest, DependenciesOnAnArrayWaitForEveryTask) {
+  JobId array = Submit(ArraySpec(1, 3));  // three one-CPU tasks start at once
+  ASSERT_EQ(RunningTasks(array), 3u);
+  auto after = [&](const std::string& dep) {
+    JobSpec s = Spec();
+    s.dependency = dep;
+    return Submit(s);
+  };
+  JobId ok = after("afterok:" + std::to_string(array));
+  JobId any = after("afterany:" + std::to_string(array));
+  JobId one = after("afterok:" + std::to_string(array) + "_2");
+  EXPECT_EQ(ReasonOf(ok), PendingReason::kDependency);
+
+  auto records = Records(array);
+  ASSERT_EQ(records.size(), 3u);
+  ASSERT_TRUE(cluster_->Finish(records[2]->id).has_value());  // task 2 completes
+  EXPECT_EQ(StateOf(one), JobState::kRunning);
+  EXPECT_EQ(ReasonOf(ok), PendingReason::kDependency);
+  ASSERT_TRUE(cluster_->Finish(records[1]->id).has_value());
+  EXPECT_EQ(ReasonOf(ok), PendingReason::kDependency);  // task 3 still runs
+  EXPECT_EQ(ReasonOf(any), PendingReason::kDependency);
+  ASSERT_TRUE(cluster_->Finish(records[3]->id, 1).has_value());  // task 3 fails
+  EXPECT_EQ(ReasonOf(ok), PendingReason::kDependencyNeverSatisfied);
+  EXPECT_EQ(StateOf(any), JobState::kRunning);
+}
+
+TEST_F(ArrayTest, DependencyOnAThrottledArrayWaitsForTasksNotStartedYet) {
+  JobId array = Submit(ArraySpec(0, 2, /*throttle=*/1));
+  JobSpec s = Spec();
+  s.dependency = "afterok:" + std::to_string(array);
+  JobId waiter = Submit(s);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(ReasonOf(waiter), PendingReason::kDependency) << "after " << i << " tasks";
+    std::shared_ptr<const Job> running;
+    for (const auto& [task, job] : Records(array)) {
+      if (job->state == JobState::kRunning) running = job;
+    }
+    ASSERT_NE(running, nullptr);
+    ASSERT_TRUE(cluster_->Finish(running->id).has_value());
+  }
+  EXPECT_EQ(StateOf(waiter), JobState::kRunning);
+}
+
 }  // namespace
 }  // namespace drover::testing
