@@ -282,7 +282,11 @@ Status TasksStepd::Load() {
   for (int i = 0; i < layout.nodes_size(); ++i) {
     if (layout.nodes(i).allocation().node_name() != node_) continue;
     node_index_ = static_cast<uint32_t>(i);
-    for (uint32_t rank : layout.nodes(i).task_ids()) tasks_.push_back(TaskIo{.rank = rank});
+    for (uint32_t rank : layout.nodes(i).task_ids()) {
+      TaskIo task;
+      task.rank = rank;
+      tasks_.push_back(std::move(task));
+    }
     if (tasks_.empty()) return Error(ErrorCode::kInvalidArgument, "no task on this node");
     return Ok();
   }

@@ -24,25 +24,8 @@ using std::chrono::milliseconds;
 // While processes must still go away, how often to look again (and resend SIGKILL).
 constexpr milliseconds kKillPollInterval{20};
 
-int PidfdOpen(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
-
 Error SysError(std::string_view what) {
   return Error(ErrorCode::kInternal, fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-// Reads the child's report: EOF (exec succeeded) or one ChildFailure.
-std::optional<ChildFailure> ReadReport(int fd) {
-  ChildFailure failure;
-  size_t got = 0;
-  auto* out = reinterpret_cast<char*>(&failure);
-  while (got < sizeof failure) {
-    ssize_t n = ::read(fd, out + got, sizeof failure - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  if (got != sizeof failure) return std::nullopt;
-  return failure;
 }
 
 std::string NowIso8601() {
@@ -68,35 +51,14 @@ Result<std::unique_ptr<StepRunner>> StepRunner::Start(LaunchSpec spec,
 }
 
 Status StepRunner::Launch() {
-  ASSIGN_OR_RETURN(PreparedExec prepared, PrepareExec(spec_));
-  prepared.BindPointers();
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) return SysError("eventfd");
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) return SysError("pipe2");
-
   started_ = Clock::now();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    Error e = SysError("fork");
-    ::close(report[0]);
-    ::close(report[1]);
-    return e;
-  }
-  if (pid == 0) {
-    ::close(report[0]);
-    RunChild(prepared, *tracker_, report[1]);
-  }
-  ::close(report[1]);
+  ASSIGN_OR_RETURN(StartedTask task, StartTask(spec_, *tracker_));
+  const pid_t pid = task.pid;
   pid_ = pid;
-  pidfd_ = PidfdOpen(pid);  // the child is unreaped, so the pid cannot be reused yet
-  // The child joined the container itself before exec; this records the pid for
-  // trackers that keep their own list and is a no-op (or ESRCH, harmless) for cgroups.
-  (void)tracker_->Add(pid);
-  if (auto failure = ReadReport(report[0])) {
-    launch_error_ = DescribeChildFailure(*failure, spec_);
-  }
-  ::close(report[0]);
+  pidfd_ = task.pidfd;
+  launch_error_ = std::move(task.launch_error);
   if (pidfd_ < 0) {
     // Without a pidfd we cannot poll for the exit; the pid is ours, so kill and reap it.
     Error e = SysError("pidfd_open");

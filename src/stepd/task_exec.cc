@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "stepd/batch_env.h"
 
@@ -272,6 +273,59 @@ std::string DescribeChildFailure(const ChildFailure& f, const LaunchSpec& spec) 
       return "cannot make the pseudo-terminal the controlling terminal: " + why;
   }
   return why;
+}
+
+}  // namespace drover::stepd
+
+namespace drover::stepd {
+namespace {
+
+// The child's report: EOF (exec succeeded) or one ChildFailure.
+std::optional<ChildFailure> ReadReport(int fd) {
+  ChildFailure failure;
+  size_t got = 0;
+  auto* out = reinterpret_cast<char*>(&failure);
+  while (got < sizeof failure) {
+    ssize_t n = ::read(fd, out + got, sizeof failure - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got != sizeof failure) return std::nullopt;
+  return failure;
+}
+
+}  // namespace
+
+Result<StartedTask> StartTask(const LaunchSpec& spec, ProcessTracker& tracker) {
+  ASSIGN_OR_RETURN(PreparedExec prepared, PrepareExec(spec));
+  prepared.BindPointers();
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    return Error(ErrorCode::kInternal, fmt::format("pipe2: {}", std::strerror(errno)));
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    Error e(ErrorCode::kInternal, fmt::format("fork: {}", std::strerror(errno)));
+    ::close(report[0]);
+    ::close(report[1]);
+    return e;
+  }
+  if (pid == 0) {
+    ::close(report[0]);
+    RunChild(prepared, tracker, report[1]);
+  }
+  ::close(report[1]);
+  StartedTask task;
+  task.pid = pid;
+  // The child is unreaped, so its pid cannot be reused yet.
+  task.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  // The child joined the container itself before exec; this records the pid for
+  // trackers that keep their own list and is a no-op (or ESRCH, harmless) for cgroups.
+  (void)tracker.Add(pid);
+  if (auto failure = ReadReport(report[0])) task.launch_error = DescribeChildFailure(*failure, spec);
+  ::close(report[0]);
+  return task;
 }
 
 }  // namespace drover::stepd

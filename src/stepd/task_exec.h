@@ -93,4 +93,17 @@ Result<PreparedExec> PrepareExec(const LaunchSpec& spec);
 // The user-facing text for a failure reported on the pipe.
 std::string DescribeChildFailure(const ChildFailure& failure, const LaunchSpec& spec);
 
+// A task StartTask forked.
+struct StartedTask {
+  pid_t pid = -1;
+  int pidfd = -1;  // -1 when pidfd_open failed (the child is still unreaped: ours to reap)
+  std::string launch_error;  // what the child reported before exec; empty once it exec'd
+};
+
+// Forks a child that joins `tracker` and execs `spec` (PrepareExec, then RunChild), adds
+// it to `tracker`, and waits until it exec'd or failed before exec. Errors only for what
+// failed in this process (pipe, fork, PrepareExec); the child's own failures come back as
+// StartedTask::launch_error, with the child exiting.
+Result<StartedTask> StartTask(const LaunchSpec& spec, ProcessTracker& tracker);
+
 }  // namespace drover::stepd

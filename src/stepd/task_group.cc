@@ -24,25 +24,8 @@ using std::chrono::milliseconds;
 // While processes must still go away, how often to look again (and resend SIGKILL).
 constexpr milliseconds kKillPollInterval{20};
 
-int PidfdOpen(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
-
 Error SysError(std::string_view what) {
   return Error(ErrorCode::kInternal, fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-// The child's report: EOF (exec succeeded) or one ChildFailure.
-std::optional<ChildFailure> ReadReport(int fd) {
-  ChildFailure failure;
-  size_t got = 0;
-  auto* out = reinterpret_cast<char*>(&failure);
-  while (got < sizeof failure) {
-    ssize_t n = ::read(fd, out + got, sizeof failure - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  if (got != sizeof failure) return std::nullopt;
-  return failure;
 }
 
 }  // namespace
@@ -67,35 +50,15 @@ Result<std::unique_ptr<TaskGroup>> TaskGroup::Start(std::vector<LaunchSpec> task
 }
 
 Status TaskGroup::Launch(const LaunchSpec& spec) {
-  ASSIGN_OR_RETURN(PreparedExec prepared, PrepareExec(spec));
-  prepared.BindPointers();
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) return SysError("pipe2");
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    Error e = SysError("fork");
-    ::close(report[0]);
-    ::close(report[1]);
-    return e;
-  }
-  if (pid == 0) {
-    ::close(report[0]);
-    RunChild(prepared, *tracker_, report[1]);
-  }
-  ::close(report[1]);
-  int pidfd = PidfdOpen(pid);  // the child is unreaped, so the pid cannot be reused yet
+  ASSIGN_OR_RETURN(StartedTask task, StartTask(spec, *tracker_));
   {
     std::lock_guard lock(mu_);
-    (void)tracker_->Add(pid);
-    pids_.push_back(pid);
-    pidfds_.push_back(pidfd);
+    pids_.push_back(task.pid);
+    pidfds_.push_back(task.pidfd);
     reaped_.push_back(false);
   }
-  std::string launch_error;
-  if (auto failure = ReadReport(report[0])) launch_error = DescribeChildFailure(*failure, spec);
-  ::close(report[0]);
-  launch_errors_.push_back(std::move(launch_error));
-  if (pidfd < 0) return SysError("pidfd_open");
+  launch_errors_.push_back(std::move(task.launch_error));
+  if (task.pidfd < 0) return SysError("pidfd_open");
   return Ok();
 }
 
