@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "stepd/cgroup_fs.h"
@@ -57,19 +58,21 @@ Result<size_t> KillLeftoverContainers(std::string_view prefix, milliseconds time
     for (std::string& g : ChildrenNamed(parent, prefix)) groups.push_back(std::move(g));
   }
   if (groups.empty()) return size_t{0};
-  size_t killed = 0;
+  std::set<pid_t> found;  // every process seen in them (cgroup.kill may beat our kill(2))
   const auto deadline = steady_clock::now() + timeout;
   for (;;) {
     bool any = false;
     for (const std::string& g : groups) {
+      std::vector<pid_t> pids = PidsIn(g);
       // A frozen group (its supervisor died between freezing and thawing it) takes
       // SIGKILL only once thawed; cgroup2's cgroup.kill takes the whole group at once.
       (void)WriteSmallFile(g + "/freezer.state", "THAWED");
       (void)WriteSmallFile(g + "/cgroup.freeze", "0");
       (void)WriteSmallFile(g + "/cgroup.kill", "1");
-      for (pid_t pid : PidsIn(g)) {
+      for (pid_t pid : pids) {
         any = true;
-        if (::kill(pid, SIGKILL) == 0) ++killed;
+        found.insert(pid);
+        (void)::kill(pid, SIGKILL);
       }
     }
     if (!any || steady_clock::now() >= deadline) break;
@@ -81,7 +84,7 @@ Result<size_t> KillLeftoverContainers(std::string_view prefix, milliseconds time
     if (!removed && status.has_value()) status = std::move(removed).error();
   }
   RETURN_IF_ERROR(status);
-  return killed;
+  return found.size();
 }
 
 }  // namespace drover::stepd

@@ -90,7 +90,7 @@ Result<std::unique_ptr<ProcessTracker>> CreateBestTracker(const TrackerOptions& 
 // start with `prefix` ("drover_node1_42_": every step of job 42 on node1), thawing frozen
 // ones first, and removes those cgroups. For a supervisor that died (kill -9) and left
 // its processes behind, possibly frozen mid-signal. Returns how many processes it
-// signalled; an error when a cgroup stays busy past `timeout`.
+// found there; an error when a cgroup stays busy past `timeout`.
 Result<size_t> KillLeftoverContainers(std::string_view prefix,
                                       std::chrono::milliseconds timeout);
 
